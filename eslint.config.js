@@ -1,0 +1,83 @@
+// Lint rules for the whole workspace. Workflow and fsm code must stay deterministic and
+// runnable in a browser, so Node built-ins and heavy I/O libraries are forbidden there.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const nodeBuiltins = [...new Set(builtinModules.flatMap((m) => [m, `node:${m}`, `${m}/*`]))];
+const heavyLibraries = [
+  'onnxruntime-node',
+  'node-llama-cpp',
+  'opossum',
+  'pg',
+  'kysely',
+  'minio',
+  'sharp',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+];
+
+const purity = (message, extra = []) => ({
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      paths: [...nodeBuiltins, ...heavyLibraries].map((name) => ({ name, message })),
+      patterns: [{ group: ['node:*'], message }, ...extra],
+    },
+  ],
+  'no-restricted-globals': [
+    'error',
+    { name: 'process', message },
+    { name: 'Buffer', message },
+    { name: 'require', message },
+    { name: '__dirname', message },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.metis/**', '**/*.d.ts', 'coverage/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+      'import-x/no-self-import': 'error',
+    },
+  },
+  {
+    files: ['packages/fsm/src/**/*.ts'],
+    rules: purity('packages/fsm is pure: it runs in browsers and in the Temporal workflow sandbox, so no Node built-ins or I/O libraries.'),
+  },
+  {
+    files: ['packages/workflows/src/**/*.ts'],
+    rules: {
+      ...purity('Workflow code must be deterministic: no Node built-ins or I/O libraries; call activities instead.', [
+        {
+          group: ['@metis/activities', '@metis/activities/*'],
+          allowTypeImports: true,
+          message: 'Workflows know activities only as types: use `import type`.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['**/test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+);
