@@ -1,1 +1,14 @@
-export {};
+export { createMetis } from './client/create-metis.ts';
+export type { CreateMetisOptions, DocumentUpload, Metis, TenantClient, TenantDefinition, TenantDocuments, UploadedDocument } from './client/create-metis.ts';
+export { createWorkers } from './worker/create-workers.ts';
+export type { CreateWorkersOptions, MetisWorkers, PoolOptions } from './worker/create-workers.ts';
+export { bundleMetisWorkflows } from './worker/workflow-bundle.ts';
+export { loadConfigFromEnv } from './config.ts';
+export type { DatabaseConfig, MetisConfig, TemporalConfig } from './config.ts';
+export { connectClient, connectWorker } from './connect.ts';
+export { initObjectStore, migrate, provision } from './admin.ts';
+export { TenantUnknownError } from './errors.ts';
+export { ConfigurationError, InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError } from '@metis/activities';
+export type { DocumentKind, RecordedDocument } from '@metis/activities';
+export { POOLS, taskQueueName } from '@metis/workflows';
+export type { Pool } from '@metis/workflows';

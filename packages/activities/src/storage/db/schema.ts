@@ -1,0 +1,119 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = JSONColumnType<Record<string, unknown>, string, string>;
+
+/** Row of `tenants`: one per tenant, visible only to that tenant. */
+export interface TenantsTable {
+  tenant_id: string;
+  display_name: string;
+  status: ColumnType<'active' | 'suspended', 'active' | 'suspended' | undefined, 'active' | 'suspended'>;
+  settings: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Row of `journeys`: the projection of one journey workflow's current state. */
+export interface JourneysTable {
+  tenant_id: string;
+  journey_id: string;
+  journey_type: string;
+  applicant_id: string;
+  workflow_id: string;
+  config_version: string;
+  state: string;
+  status: ColumnType<'active' | 'completed' | 'failed', 'active' | 'completed' | 'failed' | undefined, 'active' | 'completed' | 'failed'>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Row of `journey_transitions`: the audit trail of accepted steps. */
+export interface JourneyTransitionsTable {
+  tenant_id: string;
+  transition_id: Generated<string>;
+  journey_id: string;
+  from_state: string | null;
+  to_state: string;
+  event_type: string;
+  actor: string;
+  data_hash: string | null;
+  idempotency_key: string;
+  at: Timestamp;
+}
+
+/** Row of `documents`: a stored document and where its bytes live. */
+export interface DocumentsTable {
+  tenant_id: string;
+  document_id: string;
+  kind: string;
+  object_key: string;
+  content_type: string | null;
+  size_bytes: ColumnType<string, number | bigint | string, number | bigint | string>;
+  sha256: string | null;
+  status: string;
+  metadata: Json;
+  created_at: Timestamp;
+}
+
+/** Row of `events`: the transactional outbox of business and system events. */
+export interface EventsTable {
+  tenant_id: string;
+  event_id: Generated<string>;
+  event_type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: Json;
+  idempotency_key: string;
+  created_at: Timestamp;
+  published_at: Date | null;
+}
+
+/** Row of `dead_letters`: work that failed for good, kept to inspect and retry. */
+export interface DeadLettersTable {
+  tenant_id: string;
+  dead_letter_id: Generated<string>;
+  workflow_id: string;
+  workflow_type: string;
+  run_id: string | null;
+  task_queue: string;
+  input: Json;
+  error: Json;
+  attempts: number;
+  status: ColumnType<'open' | 'retried' | 'discarded', 'open' | 'retried' | 'discarded' | undefined, 'open' | 'retried' | 'discarded'>;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+}
+
+/** Row of `api_keys`: hashed API keys a tenant's callers present. */
+export interface ApiKeysTable {
+  tenant_id: string;
+  key_id: string;
+  key_hash: string;
+  name: string;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** The Metis schema as kysely sees it. */
+export interface MetisDatabase {
+  tenants: TenantsTable;
+  journeys: JourneysTable;
+  journey_transitions: JourneyTransitionsTable;
+  documents: DocumentsTable;
+  events: EventsTable;
+  dead_letters: DeadLettersTable;
+  api_keys: ApiKeysTable;
+}
+
+/** Names of every table that holds tenant rows under row-level security. */
+export const TENANT_TABLES = [
+  'tenants',
+  'journeys',
+  'journey_transitions',
+  'documents',
+  'events',
+  'dead_letters',
+  'api_keys',
+] as const satisfies readonly (keyof MetisDatabase)[];

@@ -1,0 +1,82 @@
+import { ConfigurationError } from '@metis/activities';
+import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities';
+
+/** Where the Temporal frontend is. */
+export interface TemporalConfig {
+  /** `host:port` of the frontend (default `127.0.0.1:7233`). */
+  readonly address: string;
+  /** Namespace (default `default`). */
+  readonly namespace: string;
+  /** Base URL of the Temporal Web UI (default `http://127.0.0.1:8233`). */
+  readonly webUiUrl: string;
+  /** Prefix of every task queue name (default none). */
+  readonly taskQueuePrefix?: string;
+}
+
+/** How to reach PostgreSQL. */
+export interface DatabaseConfig {
+  /** URL of the application role: not an owner, not a superuser. */
+  readonly url: string;
+  /** URL of the schema owner, used only to migrate. */
+  readonly migrationUrl?: string;
+  /** URL of an administrator, used only to provision roles and the database. */
+  readonly adminUrl?: string;
+  /** Pool sizing. */
+  readonly pool?: PoolSettings;
+}
+
+/** Everything Metis needs to connect to its servers. */
+export interface MetisConfig {
+  /** Temporal frontend. */
+  readonly temporal: TemporalConfig;
+  /** PostgreSQL. */
+  readonly database: DatabaseConfig;
+  /** S3-compatible object store. */
+  readonly objectStore: MinioObjectStoreConfig;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function pick(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function checkUrl(name: string, value: string, protocols: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError('INVALID_CONFIG', `${name} is not a URL: ${JSON.stringify(value)}`, { hint: `Set ${name} to e.g. ${protocols[0]}//host:port` });
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigurationError('INVALID_CONFIG', `${name} must use ${protocols.join(' or ')}, got ${url.protocol}`);
+  }
+  return value;
+}
+
+/** Read the configuration from environment variables, with defaults for the local stack. */
+export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
+  const pg = ['postgres:', 'postgresql:'];
+  const prefix = env['METIS_TASK_QUEUE_PREFIX'];
+  return {
+    temporal: {
+      address: pick(env, 'METIS_TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+      namespace: pick(env, 'METIS_TEMPORAL_NAMESPACE', 'default'),
+      webUiUrl: checkUrl('METIS_TEMPORAL_UI_URL', pick(env, 'METIS_TEMPORAL_UI_URL', 'http://127.0.0.1:8233'), ['http:', 'https:']).replace(/\/$/, ''),
+      ...(prefix ? { taskQueuePrefix: prefix } : {}),
+    },
+    database: {
+      url: checkUrl('DATABASE_URL', pick(env, 'DATABASE_URL', 'postgres://metis_app:metis_app@127.0.0.1:5432/metis'), pg),
+      migrationUrl: checkUrl('METIS_MIGRATION_DATABASE_URL', pick(env, 'METIS_MIGRATION_DATABASE_URL', 'postgres://metis_owner:metis_owner@127.0.0.1:5432/metis'), pg),
+      adminUrl: checkUrl('METIS_ADMIN_DATABASE_URL', pick(env, 'METIS_ADMIN_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'), pg),
+    },
+    objectStore: {
+      endpoint: checkUrl('METIS_S3_ENDPOINT', pick(env, 'METIS_S3_ENDPOINT', 'http://127.0.0.1:9000'), ['http:', 'https:']),
+      accessKey: pick(env, 'METIS_S3_ACCESS_KEY', 'metis'),
+      secretKey: pick(env, 'METIS_S3_SECRET_KEY', 'metis-dev-secret'),
+      bucket: pick(env, 'METIS_S3_BUCKET', 'metis'),
+      region: pick(env, 'METIS_S3_REGION', 'us-east-1'),
+    },
+  };
+}

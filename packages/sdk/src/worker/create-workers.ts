@@ -1,0 +1,106 @@
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
+import { createActivities } from '@metis/activities';
+import type { MetisActivities } from '@metis/activities';
+import { POOLS, taskQueueName } from '@metis/workflows';
+import type { Pool } from '@metis/workflows';
+import type { MetisConfig } from '../config.ts';
+import { connectWorker } from '../connect.ts';
+import { openResources } from '../resources.ts';
+import { bundleMetisWorkflows } from './workflow-bundle.ts';
+
+/** Concurrency of one pool's worker. */
+export interface PoolOptions {
+  /** Workflow tasks run at once. */
+  readonly maxConcurrentWorkflowTasks?: number;
+  /** Activities run at once. */
+  readonly maxConcurrentActivities?: number;
+}
+
+/** Options of `createWorkers`. */
+export interface CreateWorkersOptions {
+  /** Connection settings. */
+  readonly config: MetisConfig;
+  /** Pools to run (default all three), each with its concurrency. */
+  readonly pools?: Partial<Record<Pool, PoolOptions>>;
+  /** Least severe worker log line printed (default `WARN`); applies when this call creates the Temporal runtime. */
+  readonly logLevel?: LogLevel;
+  /** Replace or add activities, e.g. test implementations of ones not configured here. */
+  readonly activities?: Partial<MetisActivities> & Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+/** Running workers for the Metis pools of one process. */
+export interface MetisWorkers {
+  /** Task queues being polled. */
+  readonly taskQueues: readonly string[];
+  /** Resolve when every worker has stopped; reject if one fails. */
+  readonly done: Promise<void>;
+  /** Stop polling, finish the tasks in hand, and close connections. */
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+// The Temporal runtime is per process and can be configured only before its first use.
+function installRuntime(logLevel: LogLevel): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(logLevel) });
+  } catch {
+    // The application installed its own runtime first: keep it.
+  }
+}
+
+/** Start workers polling the Metis task queues, with the workflows bundled once and shared. */
+export async function createWorkers(options: CreateWorkersOptions): Promise<MetisWorkers> {
+  const { config } = options;
+  installRuntime(options.logLevel ?? 'WARN');
+  const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
+  const connection = await connectWorker(config.temporal);
+  const resources = await openResources(config).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  const activities = { ...createActivities({ db: resources.db, objects: resources.objects }), ...options.activities };
+  const closeAll = async (): Promise<void> => {
+    await connection.close();
+    await resources.close();
+  };
+  let workers: Worker[];
+  try {
+    const workflowBundle = await bundleMetisWorkflows();
+    workers = await Promise.all(
+      selected.map((pool) => {
+        const sizing = options.pools?.[pool] ?? {};
+        return Worker.create({
+          connection,
+          namespace: config.temporal.namespace,
+          taskQueue: taskQueueName(pool, config.temporal.taskQueuePrefix),
+          workflowBundle,
+          activities,
+          ...(sizing.maxConcurrentWorkflowTasks ? { maxConcurrentWorkflowTaskExecutions: sizing.maxConcurrentWorkflowTasks } : {}),
+          ...(sizing.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: sizing.maxConcurrentActivities } : {}),
+        });
+      }),
+    );
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const runs = workers.map((w) => w.run());
+  const done = Promise.all(runs).then(closeAll, async (error: unknown) => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(runs);
+    await closeAll();
+    throw error;
+  });
+  return {
+    taskQueues: workers.map((w) => w.options.taskQueue),
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
