@@ -1,1 +1,1 @@
-export {};
+export { testConfig, uniqueId, uniqueTenantId, waitFor } from './helpers.ts';

@@ -55,17 +55,17 @@ export function tenantObjects(store: ObjectStore, tenantId: string): ObjectStore
   return {
     ensureBucket: () => store.ensureBucket(),
     check: () => store.check(),
-    put: (key, body, options) => store.put(guard(key), body, options),
-    get: (key) => store.get(guard(key)),
-    stat: (key) => store.stat(guard(key)),
+    put: async (key, body, options) => store.put(guard(key), body, options),
+    get: async (key) => store.get(guard(key)),
+    stat: async (key) => store.stat(guard(key)),
     list: async (subPrefix) => {
       if (!subPrefix.startsWith(prefix) || subPrefix.includes('..')) {
         throw new ObjectKeyError(`prefix is outside tenant ${tenantId}`, subPrefix);
       }
       return store.list(subPrefix);
     },
-    delete: (key) => store.delete(guard(key)),
-    presignGet: (key, expires) => store.presignGet(guard(key), expires),
-    presignPut: (key, expires) => store.presignPut(guard(key), expires),
+    delete: async (key) => store.delete(guard(key)),
+    presignGet: async (key, expires) => store.presignGet(guard(key), expires),
+    presignPut: async (key, expires) => store.presignPut(guard(key), expires),
   };
 }

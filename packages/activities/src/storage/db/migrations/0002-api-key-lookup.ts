@@ -3,12 +3,14 @@ import type { Migration } from 'kysely/migration';
 
 /**
  * Add `metis_resolve_api_key(hash)`: the one query that must cross tenants (finding whose key a
- * caller presents before any tenant is known). It runs with the owner's rights, returns only the
- * tenant and key id of a live key, and is the only such door the application role gets.
+ * caller presents before any tenant is known). It runs with the owner's rights; since FORCE ROW
+ * LEVEL SECURITY binds the owner too, a SELECT-only policy lets the owner role read `api_keys`.
+ * The application role gets only the function, which returns the tenant and key id of a live key.
  */
 export function apiKeyLookupMigration(appRole: string): Migration {
   return {
     async up(db) {
+      await sql`create policy api_key_lookup on api_keys for select to current_user using (true)`.execute(db);
       await sql`
         create function metis_resolve_api_key(p_key_hash text)
         returns table (tenant_id text, key_id text, scopes text[])
@@ -22,6 +24,7 @@ export function apiKeyLookupMigration(appRole: string): Migration {
     },
     async down(db) {
       await sql`drop function if exists metis_resolve_api_key(text)`.execute(db);
+      await sql`drop policy if exists api_key_lookup on api_keys`.execute(db);
     },
   };
 }

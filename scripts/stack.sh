@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The local Metis stack: PostgreSQL (the machine's), the Temporal dev server with its Web UI,
+# and MinIO. Binaries are built on first use and reused after.
+#   scripts/stack.sh up|down|status
+# `up` also provisions the Metis roles and database, migrates, and creates the bucket, for the
+# database in DATABASE_URL and the bucket in METIS_S3_BUCKET.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/toolchain.sh"
+
+metis_cli() { node --conditions=metis-source "$METIS_ROOT/packages/sdk/src/cli/main.ts" "$@"; }
+
+case "${1:-status}" in
+  up)
+    metis_ensure_node
+    start=$(date +%s)
+    # Build the two Go binaries side by side when neither is there yet.
+    "$METIS_ROOT/temporal/get-temporal.sh" >/dev/null & t_pid=$!
+    "$here/minio.sh" path >/dev/null & m_pid=$!
+    wait "$t_pid" || metis_die "could not obtain the Temporal CLI"
+    wait "$m_pid" || metis_die "could not obtain MinIO"
+    "$here/postgres.sh" start
+    "$METIS_ROOT/temporal/dev-server.sh" start
+    "$here/minio.sh" start
+    [ -d "$METIS_ROOT/node_modules" ] || metis_die "dependencies are not installed: run \`npm run setup\` first"
+    metis_cli dev init
+    metis_log "stack up in $(( $(date +%s) - start )) s"
+    ;;
+  down)
+    "$METIS_ROOT/temporal/dev-server.sh" stop
+    "$here/minio.sh" stop
+    ;;
+  status)
+    rc=0
+    "$here/postgres.sh" status || rc=1
+    "$METIS_ROOT/temporal/dev-server.sh" status || rc=1
+    "$here/minio.sh" status || rc=1
+    exit $rc
+    ;;
+  *) metis_die "usage: scripts/stack.sh up|down|status" ;;
+esac
