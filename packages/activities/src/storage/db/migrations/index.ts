@@ -33,7 +33,7 @@ export function createMigrator(db: Kysely<unknown>, options: MigrationOptions): 
 export function unwrapMigration(result: MigrationResultSet): MigrationResultSet {
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const message = result.error instanceof Error ? result.error.message : String(result.error);
+    const message = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${message}`, { cause: result.error });
   }
   return result;

@@ -1,4 +1,5 @@
 import { Client } from 'minio';
+import type { BucketItem } from 'minio';
 import { ConfigurationError, ObjectNotFoundError } from '../../../errors.ts';
 import type { ObjectInfo, ObjectStore, PutOptions } from '../object-store.ts';
 
@@ -114,7 +115,8 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
     async list(prefix: string) {
       const items: ObjectInfo[] = [];
       try {
-        for await (const item of client.listObjectsV2(bucket, prefix, true)) {
+        for await (const raw of client.listObjectsV2(bucket, prefix, true)) {
+          const item = raw as BucketItem;
           if (!item.name) continue;
           items.push({ key: item.name, size: item.size, etag: item.etag ?? '', lastModified: item.lastModified ?? new Date(0) });
         }
