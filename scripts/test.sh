@@ -44,6 +44,8 @@ node --conditions=metis-source --test --test-timeout=300000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter="$here/lib/count-reporter.mjs" --test-reporter-destination="$summary" \
   "${files[@]}" || rc=$?
+trap - EXIT
+stop_started
 echo
 if [ -s "$summary" ]; then cat "$summary"; else echo "0 passed, 1 failed"; rc=1; fi
 exit $rc
