@@ -31,3 +31,5 @@ export { tenantObjects } from './storage/objects/object-store.ts';
 export type { ObjectStore, ObjectInfo, PutOptions } from './storage/objects/object-store.ts';
 export { createMinioObjectStore } from './storage/objects/minio/minio-object-store.ts';
 export type { MinioObjectStoreConfig } from './storage/objects/minio/minio-object-store.ts';
+export { createInMemoryMetrics, noopMetrics } from './metrics/metrics.ts';
+export type { InMemoryMetrics, Labels, Metrics, MetricSeries } from './metrics/metrics.ts';
