@@ -5,7 +5,7 @@ import { ruleSetJsonSchema } from '../src/decision/rule-set-schema.ts';
 /** A published schema file and how to render it. */
 export interface PublishedSchema {
   file: string;
-  render(): string;
+  render: () => string;
 }
 
 const render = (schema: Record<string, unknown>): string => `${JSON.stringify(schema, null, 2)}\n`;

@@ -11,12 +11,12 @@ export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Validate any JSON value. */
-export const jsonValueSchema: z.ZodType<JsonValue> = z
+export const jsonValueSchema: z.ZodType<JsonValue, JsonValue> = z
   .json()
   .register(schemaRegistry, { id: 'JsonValue', description: 'Any JSON value.' });
 
 /** Validate a JSON object with string keys. */
-export const jsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), jsonValueSchema);
+export const jsonObjectSchema: z.ZodType<JsonObject, JsonObject> = z.record(z.string(), jsonValueSchema);
 
 /** Report whether a value is a plain (non-array, non-null) object. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

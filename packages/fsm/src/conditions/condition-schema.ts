@@ -29,7 +29,7 @@ const fieldConditionSchema = z.strictObject({
 });
 
 /** Validate a condition (recursive: groups hold conditions). */
-export const conditionSchema: z.ZodType<Condition> = doc(
+export const conditionSchema: z.ZodType<Condition, Condition> = doc(
   z.union([
     fieldConditionSchema,
     z.strictObject({

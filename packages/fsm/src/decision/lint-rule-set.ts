@@ -23,6 +23,8 @@ const classify: IssueClassifier = (key, issue) => {
   return undefined;
 };
 
+const VERB: Readonly<Record<Outcome, string>> = { approve: 'approves', reject: 'rejects', manual_review: 'sends to manual review' };
+
 /** Return the outcome actions (approve/reject/manual_review) of a rule. */
 export function outcomesOf(rule: DecisionRule): Outcome[] {
   return rule.actions.flatMap((a) => ((OUTCOMES as readonly string[]).includes(a.type) ? [a.type as Outcome] : []));
@@ -45,7 +47,12 @@ export function lintRuleSet(input: unknown): RuleSetLintResult {
     const outcomes = [...new Set(outcomesOf(rule))];
     if (outcomes.length > 1) {
       out.push(
-        finding('conflicting_outcomes', ['rules', i, 'actions'], `Rule "${rule.id}" both ${outcomes.join(' and ')}s.`, 'Keep one outcome action per rule; split the rule if needed.'),
+        finding(
+          'conflicting_outcomes',
+          ['rules', i, 'actions'],
+          `Rule "${rule.id}" both ${outcomes.map((o) => VERB[o]).join(' and ')}.`,
+          'Keep one outcome action per rule; split the rule if needed.',
+        ),
       );
     }
   });

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { isPlainObject } from '../json.ts';
-import { finding } from './finding.ts';
+import { finding, toJsonPath } from './finding.ts';
 import type { LintFinding, PathSegment } from './finding.ts';
 
 /** A specialised code and hint for a schema issue at a well-known location. */
@@ -31,7 +31,7 @@ export function issuesToFindings(
           finding(
             'unknown_key',
             [...segments, key],
-            `Unknown key "${key}" at ${describeLocation(segments)}.`,
+            `Unknown key "${key}" in ${segments.length === 0 ? 'the top-level object' : toJsonPath(segments)}.`,
             'Remove the key or check its spelling against the JSON Schema.',
           ),
         );
@@ -77,11 +77,15 @@ function describeLocation(segments: readonly PathSegment[]): string {
   return key === undefined ? 'the top level' : `"${key}"`;
 }
 
+function article(noun: string): string {
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
 function typeOf(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return article(typeof value);
 }
 
 function messageFor(issue: z.core.$ZodIssue, segments: readonly PathSegment[]): string {
@@ -90,7 +94,7 @@ function messageFor(issue: z.core.$ZodIssue, segments: readonly PathSegment[]): 
     case 'invalid_type':
       return issue.input === undefined
         ? `Missing required ${where} (expected ${issue.expected}).`
-        : `${where} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}, found ${typeOf(issue.input)}.`;
+        : `${where} must be ${article(issue.expected)}, found ${typeOf(issue.input)}.`;
     case 'invalid_value':
       return `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; found ${JSON.stringify(issue.input)}.`;
     case 'invalid_format':
@@ -119,7 +123,7 @@ function discriminatorOptions(issue: z.core.$ZodIssue & { options?: unknown }): 
 function hintFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'Add the missing key.' : `Change the value to ${issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}.`;
+      return issue.input === undefined ? 'Add the missing key.' : `Change the value to ${article(issue.expected)}.`;
     case 'invalid_value':
       return `Use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'invalid_format':

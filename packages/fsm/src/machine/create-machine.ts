@@ -40,7 +40,7 @@ export interface JourneyStateMeta {
 interface JourneyTypes {
   context: JourneyContext;
   events: JourneyEvent;
-  input: JourneyInput | undefined;
+  input: JourneyInput;
   meta: JourneyStateMeta;
 }
 
