@@ -10,7 +10,7 @@ export type { FieldSpec, GuardRef, JourneyConfig, JourneyConfigInput, JourneySta
 
 export type { LintFinding, LintSeverity } from './lint/finding.ts';
 export { lintJourneyConfig, parseJourneyConfig } from './lint/lint-journey.ts';
-export type { JourneyImplementations, JourneyLintResult } from './lint/lint-journey.ts';
+export type { JourneyImplementations, JourneyLintOptions, JourneyLintResult } from './lint/lint-journey.ts';
 
 export { CONDITION_OPERATORS, conditionSchema } from './conditions/condition-schema.ts';
 export type { Condition, ConditionOperator, FieldCondition } from './conditions/condition-schema.ts';

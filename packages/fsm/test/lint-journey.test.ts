@@ -116,6 +116,22 @@ describe('lintJourneyConfig', () => {
     assert.deepEqual(lintJourneyConfig(config, { rules, guards }).findings, []);
   });
 
+  it('accepts assumed rule and guard names (for tools without the tenant code), but still builds no machine from them', () => {
+    const config = {
+      journey_type: 'kyc',
+      version: '1',
+      states: [
+        { state_name: 'start', valid_next_states: ['done'], required_fields: ['gstin'], validation_rules: [{ rule: 'gstin_format', params: { strict: true } }], guards: { done: { guard: 'gstin_checked', params: { level: 2 } } } },
+        { state_name: 'done', final_state: true },
+      ],
+    };
+    const assumed = lintJourneyConfig(config, { assumeRules: ['gstin_format'], assumeGuards: ['gstin_checked'] });
+    assert.deepEqual(assumed.findings, []);
+    assert.equal(assumed.ok, true);
+    assert.deepEqual(lintJourneyConfig(config, { assumeRules: ['gstin_format'] }).findings.map((f) => f.code), ['unknown_guard']);
+    assert.throws(() => createJourney(config), JourneyConfigError);
+  });
+
   it('never turns an invalid config into a machine or a journey', () => {
     const invalid = fixture('journeys/unknown-target-state.json');
     assert.throws(() => createJourneyMachine(invalid), (e: unknown) => e instanceof JourneyConfigError && e.code === 'JOURNEY_CONFIG_INVALID' && e.findings.length === 1);

@@ -11,6 +11,7 @@ import { finding, hasErrors } from './finding.ts';
 import type { LintFinding, PathSegment } from './finding.ts';
 import { checkStateGraph } from './graph.ts';
 import { lintStateGuards, lintStateRules } from './lint-refs.ts';
+import type { NameScope } from './name-scope.ts';
 import { didYouMean } from './suggest.ts';
 import { issuesToFindings } from './zod-issues.ts';
 import type { IssueClassifier } from './zod-issues.ts';
@@ -21,6 +22,14 @@ export interface JourneyImplementations {
   rules?: ValidationRegistry;
   /** Guards the config may name (default: the built-in guards). */
   guards?: GuardRegistry;
+}
+
+/** Linter options: the registries, plus names to accept without an implementation (for tools that lack the tenant's code). */
+export interface JourneyLintOptions extends JourneyImplementations {
+  /** Validation rule names to treat as registered; their params and fields are not checked. */
+  assumeRules?: readonly string[];
+  /** Guard names to treat as registered; their params are not checked. */
+  assumeGuards?: readonly string[];
 }
 
 /** The linter's verdict: the validated config when there are no errors, and every finding. */
@@ -39,14 +48,19 @@ const classify: IssueClassifier = (key, issue) => {
 };
 
 /** Lint a journey config: schema, graph, timeouts, rule and guard names. Errors make it invalid. */
-export function lintJourneyConfig(input: unknown, implementations: JourneyImplementations = {}): JourneyLintResult {
+export function lintJourneyConfig(input: unknown, options: JourneyLintOptions = {}): JourneyLintResult {
   if (!isPlainObject(input)) {
     return { ok: false, findings: [finding('schema_invalid', [], 'A journey config must be a JSON object.', 'Start from the sample in the package README.')] };
   }
   const parsed = journeyConfigSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, findings: issuesToFindings(parsed.error.issues, classify) };
   const config = parsed.data;
-  const findings = semanticFindings(config, implementations.rules ?? defaultValidationRegistry, implementations.guards ?? defaultGuardRegistry);
+  const findings = semanticFindings(config, {
+    rules: options.rules ?? defaultValidationRegistry,
+    guards: options.guards ?? defaultGuardRegistry,
+    assumedRules: new Set(options.assumeRules ?? []),
+    assumedGuards: new Set(options.assumeGuards ?? []),
+  });
   return hasErrors(findings) ? { ok: false, findings } : { ok: true, config, findings };
 }
 
@@ -57,7 +71,7 @@ export function parseJourneyConfig(input: unknown, implementations: JourneyImple
   return result.config;
 }
 
-function semanticFindings(config: JourneyConfig, rules: ValidationRegistry, guards: GuardRegistry): LintFinding[] {
+function semanticFindings(config: JourneyConfig, scope: NameScope): LintFinding[] {
   const out: LintFinding[] = [];
   const names = new Map<string, number>();
   config.states.forEach((s, i) => {
@@ -90,8 +104,8 @@ function semanticFindings(config: JourneyConfig, rules: ValidationRegistry, guar
   if (config.initial_state !== undefined) unknownTarget(config.initial_state, ['initial_state'], 'initial_state');
   config.states.forEach((state, i) => {
     out.push(...lintState(state, i, config, unknownTarget));
-    out.push(...lintStateRules(state, i, config, rules));
-    out.push(...lintStateGuards(state, i, guards));
+    out.push(...lintStateRules(state, i, config, scope));
+    out.push(...lintStateGuards(state, i, scope));
   });
   out.push(...checkStateGraph(config, names));
   return out;

@@ -1,10 +1,9 @@
 import type * as z from 'zod';
 import { lintCondition } from '../conditions/lint-condition.ts';
 import type { JourneyConfig, JourneyStateConfig } from '../config/journey-schema.ts';
-import type { GuardRegistry } from '../guards/registry.ts';
-import type { ValidationRegistry } from '../rules/registry.ts';
 import { selects } from '../rules/types.ts';
 import { finding } from './finding.ts';
+import type { NameScope } from './name-scope.ts';
 import type { LintFinding, PathSegment } from './finding.ts';
 import { didYouMean } from './suggest.ts';
 import { issuesToFindings } from './zod-issues.ts';
@@ -31,11 +30,13 @@ function paramFindings(
 }
 
 /** Check a state's validation rules: known names, valid params, and that each rule checks some field. */
-export function lintStateRules(state: JourneyStateConfig, i: number, config: JourneyConfig, rules: ValidationRegistry): LintFinding[] {
+export function lintStateRules(state: JourneyStateConfig, i: number, config: JourneyConfig, scope: NameScope): LintFinding[] {
   const out: LintFinding[] = [];
+  const rules = scope.rules;
   state.validation_rules.forEach((ref, j) => {
     const at: PathSegment[] = ['states', i, 'validation_rules', j];
     const name = typeof ref === 'string' ? ref : ref.rule;
+    if (scope.assumedRules.has(name) && !rules.has(name)) return;
     const rule = rules.get(name);
     if (!rule) {
       out.push(
@@ -67,8 +68,9 @@ export function lintStateRules(state: JourneyStateConfig, i: number, config: Jou
 }
 
 /** Check a state's guards: they guard valid next states, name registered guards and hold sound conditions. */
-export function lintStateGuards(state: JourneyStateConfig, i: number, guards: GuardRegistry): LintFinding[] {
+export function lintStateGuards(state: JourneyStateConfig, i: number, scope: NameScope): LintFinding[] {
   const out: LintFinding[] = [];
+  const guards = scope.guards;
   for (const [target, ref] of Object.entries(state.guards ?? {})) {
     const at: PathSegment[] = ['states', i, 'guards', target];
     if (!state.valid_next_states.includes(target)) {
@@ -86,6 +88,7 @@ export function lintStateGuards(state: JourneyStateConfig, i: number, guards: Gu
       continue;
     }
     const name = typeof ref === 'string' ? ref : ref.guard;
+    if (scope.assumedGuards.has(name) && !guards.has(name)) continue;
     const guard = guards.get(name);
     if (!guard) {
       out.push(
