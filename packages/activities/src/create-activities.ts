@@ -1,13 +1,46 @@
+import type { Kysely } from 'kysely';
+import { createDeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
+import type { DeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
 import { createDocumentActivities } from './documents/document-activities.ts';
-import type { DocumentActivities, DocumentActivityDeps } from './documents/document-activities.ts';
+import type { DocumentActivities } from './documents/document-activities.ts';
+import { createJourneyActivities } from './journeys/journey-activities.ts';
+import type { JourneyActivities, JourneyAutomation } from './journeys/journey-activities.ts';
+import type { DisbursementProvider } from './loans/disbursement.ts';
+import { createLoanActivities } from './loans/loan-activities.ts';
+import type { LoanActivities, LoanCheckActivities } from './loans/loan-activities.ts';
+import { createNotificationActivities } from './notify/notification-activities.ts';
+import type { MessagingProvider, NotificationActivities, WebhookEndpoint } from './notify/notification-activities.ts';
+import type { MetisDatabase } from './storage/db/schema.ts';
+import type { ObjectStore } from './storage/objects/object-store.ts';
 
 /** Everything the activities need from the outside world. */
-export type ActivityDeps = DocumentActivityDeps;
+export interface ActivityDeps {
+  /** Database, connected as the application role. */
+  readonly db: Kysely<MetisDatabase>;
+  /** Object store. */
+  readonly objects: ObjectStore;
+  /** Implementations of automated journey states, by `{journeyType}.{state}` or `{state}`. */
+  readonly automations?: Readonly<Record<string, JourneyAutomation>>;
+  /** A loan's external checks (documents, bureau, risk); missing ones fail as not configured. */
+  readonly loanChecks?: Partial<LoanCheckActivities>;
+  /** Payout system for approved loans. */
+  readonly disbursement?: DisbursementProvider;
+  /** Each tenant's webhook endpoint. */
+  readonly webhooks?: (tenantId: string) => WebhookEndpoint | undefined;
+  /** E-mail and SMS provider (default: the outbox). */
+  readonly messaging?: MessagingProvider;
+}
 
 /** Every Metis activity, as workflows see them. */
-export type MetisActivities = DocumentActivities;
+export type MetisActivities = DocumentActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities;
 
 /** Create every Metis activity from its dependencies. */
 export function createActivities(deps: ActivityDeps): MetisActivities {
-  return { ...createDocumentActivities(deps) };
+  return {
+    ...createDocumentActivities(deps),
+    ...createJourneyActivities({ db: deps.db, ...(deps.automations ? { automations: deps.automations } : {}) }),
+    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), ...(deps.loanChecks ? { checks: deps.loanChecks } : {}) }),
+    ...createNotificationActivities({ db: deps.db, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}), ...(deps.messaging ? { messaging: deps.messaging } : {}) }),
+    ...createDeadLetterActivities(deps),
+  };
 }

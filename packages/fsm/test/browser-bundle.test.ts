@@ -57,10 +57,12 @@ describe('browser bundle', () => {
     assert.ok(code.length > 10_000);
   });
 
-  it('runs a journey and a decision in a bare JavaScript realm (no process, Buffer, require or timers)', async () => {
+  it('runs a journey and a decision in a bare JavaScript realm (no process, Buffer, require, timers or eval)', async () => {
     const { code } = await bundle({ entryPoints: [entry] });
-    const realm = vm.createContext({});
+    // No eval either (as under a strict Content-Security-Policy): zod must fall back to its interpreter.
+    const realm = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
     assert.equal(vm.runInContext('typeof process + typeof Buffer + typeof require + typeof setTimeout', realm), 'undefinedundefinedundefinedundefined');
+    assert.throws(() => vm.runInContext('new Function("return 1")', realm), /Code generation from strings disallowed/);
     vm.runInContext(code, realm);
     const script = `
       const { createJourney, builtinJourneys, verhoeffCheckDigit, decide, sampleTenants, toMermaid } = MetisFsm;

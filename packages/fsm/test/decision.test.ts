@@ -62,7 +62,7 @@ describe('conditions', () => {
     assert.equal(evaluateCondition({ field: 'loan.amount', operator: 'gt', value: 1_000_000 }, facts).explanation, 'loan.amount > 1000000 (was 1500000)');
     assert.equal(
       evaluateCondition({ any: [{ field: 'bureau.score', operator: 'lt', value: 650 }, { field: 'bureau.defaults', operator: 'exists' }] }, facts).explanation,
-      'any of (bureau.score < 650 (was 720); bureau.defaults exists (missing))',
+      'any of (bureau.score < 650 (was 720); bureau.defaults exists (was missing))',
     );
     assert.equal(evaluateCondition({ not: { field: 'applicant.age', operator: 'between', value: [18, 25] } }, facts).explanation, 'not (applicant.age between 18 and 25 (was 34))');
     assert.equal(describeCondition({ field: 'x', operator: 'exists', value: false }), 'x is missing');

@@ -36,6 +36,11 @@ describe('journey.initial and describe', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
   });
 
+  it('refuses malformed start input with a typed error', () => {
+    assert.throws(() => kyc.initial({ asOf: 'yesterday' }), (e: unknown) => e instanceof JourneyStepError && e.errors[0]?.field === 'asOf');
+    assert.throws(() => kyc.initial({ data: { when: Number.NaN } }), JourneyStepError);
+  });
+
   it('describes what the workflow needs: automation, timeout in ms, missing fields, next states', () => {
     const first = kyc.describe(kyc.initial());
     assert.equal(first.state, 'provide_personal_details');

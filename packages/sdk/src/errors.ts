@@ -1,4 +1,5 @@
 import { MetisError } from '@metis/activities';
+import type { FieldError } from '@metis/fsm';
 
 /** A tenant that this Metis instance was not configured with. */
 export class TenantUnknownError extends MetisError {
@@ -8,5 +9,51 @@ export class TenantUnknownError extends MetisError {
   constructor(tenantId: string) {
     super('TENANT_UNKNOWN', `tenant ${JSON.stringify(tenantId)} is not configured`, { hint: 'Add it to the `tenants` given to createMetis' });
     this.tenantId = tenantId;
+  }
+}
+
+/** A journey type the tenant has no config for. */
+export class JourneyTypeUnknownError extends MetisError {
+  constructor(tenantId: string, journeyType: string) {
+    super('JOURNEY_TYPE_UNKNOWN', `tenant ${tenantId} has no ${JSON.stringify(journeyType)} journey`, { hint: "Add it to the tenant's `journeys`" });
+  }
+}
+
+/** A step the journey refused; nothing changed. */
+export class StepRejectedError extends MetisError {
+  /** Field-level errors with stable codes. */
+  readonly fieldErrors: readonly FieldError[];
+
+  constructor(message: string, fieldErrors: readonly FieldError[]) {
+    super('STEP_REJECTED', message);
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** No journey of that type exists for the applicant. */
+export class JourneyNotFoundError extends MetisError {
+  constructor(workflowId: string) {
+    super('JOURNEY_NOT_FOUND', `no journey ${workflowId}`);
+  }
+}
+
+/** The journey has finished; it takes no more steps. */
+export class JourneyCompletedError extends MetisError {
+  constructor(workflowId: string) {
+    super('JOURNEY_COMPLETED', `journey ${workflowId} has finished`);
+  }
+}
+
+/** No loan application with that id exists. */
+export class LoanNotFoundError extends MetisError {
+  constructor(workflowId: string) {
+    super('LOAN_NOT_FOUND', `no loan application ${workflowId}`);
+  }
+}
+
+/** A request the workflow refused (a migration, a review); nothing changed. */
+export class RequestRefusedError extends MetisError {
+  constructor(code: string, message: string) {
+    super(code, message);
   }
 }

@@ -3,3 +3,14 @@ export { MetisTenant, MetisJourney, MetisState, MetisOutcome, METIS_SEARCH_ATTRI
 export { POOLS, taskQueueName, taskQueuePrefix } from './task-queues.ts';
 export type { Pool } from './task-queues.ts';
 export { STORAGE_RETRY, PROVIDER_RETRY, STORAGE_ACTIVITY, AI_ACTIVITY } from './presets.ts';
+export { journeyWorkflow, JOURNEY_STEPS_PER_RUN } from './journey/journey-workflow.ts';
+export { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, journeyWorkflowId, MIGRATION_REFUSED, STEP_REJECTED } from './journey/definitions.ts';
+export type { JourneyMigrationRequest, JourneyStepRequest, JourneyStepResult, JourneyView, JourneyWorkflowInput } from './journey/definitions.ts';
+export { transitionEvents } from './journey/business-events.ts';
+export type { JourneyEvent } from './journey/business-events.ts';
+export { mapSnapshot } from './journey/snapshot-mapping.ts';
+export { DEFAULT_HIGH_VALUE_THRESHOLD, loanProcessingWorkflow, monthlyInstalment } from './loan/loan-workflow.ts';
+export { loanQuery, loanReviewUpdate, loanWorkflowId } from './loan/definitions.ts';
+export type { LoanPolicy, LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './loan/definitions.ts';
+export { createSaga } from './loan/saga.ts';
+export type { Saga } from './loan/saga.ts';

@@ -26,3 +26,9 @@ export const AI_ACTIVITY = {
   heartbeatTimeout: '30s',
   retry: { ...STORAGE_RETRY, maximumAttempts: 3 },
 } as const;
+
+/** Activity options of calls to outside providers: bounded per attempt, retried with backoff. */
+export const PROVIDER_ACTIVITY = {
+  startToCloseTimeout: '1m',
+  retry: PROVIDER_RETRY,
+} as const;

@@ -9,10 +9,13 @@ export const BUSINESS_EVENTS = [
   'DOCUMENT_UPLOADED',
   'JOURNEY_STEP_COMPLETED',
   'JOURNEY_COMPLETED',
+  'JOURNEY_MIGRATED',
+  'NOTIFICATION_SENT',
   'LOAN_APPLIED',
   'LOAN_APPROVED',
   'LOAN_REJECTED',
   'LOAN_MANUAL_REVIEW',
+  'LOAN_DECISION_PENDING',
 ] as const;
 
 /** Platform events about the system itself. */
@@ -33,6 +36,15 @@ export interface OutboxEvent {
   readonly payload: Record<string, unknown>;
   /** Appending twice with the same key stores one event. */
   readonly idempotencyKey: string;
+}
+
+/** Tell whether a name is an event type Metis writes. */
+export function isEventType(name: string): name is EventType {
+  return (
+    (BUSINESS_EVENTS as readonly string[]).includes(name) ||
+    (SYSTEM_EVENTS as readonly string[]).includes(name) ||
+    /^PROVIDER_[A-Z0-9_]+_(UNHEALTHY|HEALTHY)$/.test(name)
+  );
 }
 
 /** Append an event inside the caller's tenant transaction; return its id (the existing one on a repeat). */

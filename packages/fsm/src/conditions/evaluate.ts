@@ -58,9 +58,9 @@ function evaluateField(c: FieldCondition, facts: unknown): ConditionResult {
   if (c.operator === 'exists') {
     const present = lookup.found && lookup.value !== null;
     const matched = c.value === false ? !present : present;
-    return { matched, explanation: `${text} (${present ? 'present' : 'missing'})` };
+    return { matched, explanation: `${text} (was ${present ? 'present' : 'missing'})` };
   }
-  if (!lookup.found) return { matched: false, explanation: `${text} (missing)` };
+  if (!lookup.found) return { matched: false, explanation: `${text} (was missing)` };
   const actual = lookup.value;
   return { matched: compare(c.operator, actual, c.value), explanation: `${text} (was ${show(actual)})` };
 }
@@ -75,14 +75,10 @@ function compare(operator: ConditionOperator, actual: unknown, expected: unknown
       return order(actual, expected) > 0;
     case 'gte':
       return order(actual, expected) >= 0;
-    case 'lt': {
-      const o = order(actual, expected);
-      return !Number.isNaN(o) && o < 0;
-    }
-    case 'lte': {
-      const o = order(actual, expected);
-      return !Number.isNaN(o) && o <= 0;
-    }
+    case 'lt':
+      return order(actual, expected) < 0;
+    case 'lte':
+      return order(actual, expected) <= 0;
     case 'in':
       return Array.isArray(expected) && expected.some((e) => jsonEqual(actual, e));
     case 'not_in':
@@ -91,7 +87,7 @@ function compare(operator: ConditionOperator, actual: unknown, expected: unknown
       if (!Array.isArray(expected) || expected.length !== 2) return false;
       const low = order(actual, expected[0]);
       const high = order(actual, expected[1]);
-      return low >= 0 && !Number.isNaN(high) && high <= 0;
+      return low >= 0 && high <= 0;
     }
     case 'matches':
       return typeof actual === 'string' && typeof expected === 'string' && safeRegExp(expected)?.test(actual) === true;
@@ -100,7 +96,7 @@ function compare(operator: ConditionOperator, actual: unknown, expected: unknown
   }
 }
 
-/** Compare two numbers or two strings: negative, zero or positive; NaN when they are not comparable. */
+/** Compare two numbers or two strings: negative, zero or positive; NaN (never matching) when they are not comparable. */
 function order(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
   if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;

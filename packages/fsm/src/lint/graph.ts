@@ -45,7 +45,10 @@ export function checkStateGraph(config: JourneyConfig, index: ReadonlyMap<string
   }
   const initial = initialStateOf(config);
   if (!byName.has(initial)) return out;
-  const forward = closure([initial], (n) => (byName.get(n) ? exitsOf(byName.get(n) as JourneyStateConfig).filter((t) => byName.has(t)) : []));
+  const forward = closure([initial], (n) => {
+    const state = byName.get(n);
+    return state ? exitsOf(state).filter((t) => byName.has(t)) : [];
+  });
   const reverse = new Map<string, string[]>();
   for (const s of config.states) {
     for (const t of exitsOf(s)) reverse.set(t, [...(reverse.get(t) ?? []), s.state_name]);

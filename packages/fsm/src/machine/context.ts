@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { jsonObjectSchema } from '../json.ts';
-import type { JsonObject } from '../json.ts';
+import { AS_OF_PATTERN } from './events.ts';
 
 const historyEntrySchema = z.strictObject({
   seq: z.int().positive(),
@@ -43,13 +43,14 @@ export const persistedJourneySchema = z.strictObject({
 /** A journey snapshot as stored by the workflow: plain JSON, pinned to its config's type and version. */
 export type PersistedJourney = z.output<typeof persistedJourneySchema>;
 
-/** Input for starting a journey. */
-export interface JourneyInput {
-  /** Data known before the first step (e.g. prefilled from the tenant's records). */
-  data?: JsonObject;
-  /** When the journey started (ISO 8601). */
-  asOf?: string;
-}
+/** Validate the input for starting a journey. */
+export const journeyInputSchema = z.strictObject({
+  data: jsonObjectSchema.optional(),
+  asOf: z.string().regex(AS_OF_PATTERN).optional(),
+});
+
+/** Input for starting a journey: data known before the first step (e.g. prefilled), and when it started (ISO 8601). */
+export type JourneyInput = z.input<typeof journeyInputSchema>;
 
 /** Build the context a journey starts with. */
 export function initialContext(input: JourneyInput | undefined): JourneyContext {

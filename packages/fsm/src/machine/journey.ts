@@ -2,10 +2,9 @@ import { initialTransition, transition } from 'xstate';
 import type { JourneyConfig } from '../config/journey-schema.ts';
 import { JourneySnapshotError, JourneyStepError } from '../errors.ts';
 import type { FieldError } from '../errors.ts';
-import { jsonObjectSchema } from '../json.ts';
 import type { JourneyImplementations } from '../lint/lint-journey.ts';
 import { parseJourneyConfig } from '../lint/lint-journey.ts';
-import { PERSISTED_FORMAT, persistedJourneySchema } from './context.ts';
+import { journeyInputSchema, PERSISTED_FORMAT, persistedJourneySchema } from './context.ts';
 import type { JourneyInput, PersistedJourney } from './context.ts';
 import { buildJourneyMachine } from './create-machine.ts';
 import type { JourneyMachine } from './create-machine.ts';
@@ -82,7 +81,7 @@ export interface Journey {
   readonly states: readonly JourneyStateInfo[];
   /** Look up one state's static facts; throws for an unknown state. */
   stateInfo(name: string): JourneyStateInfo;
-  /** Start a journey: the initial persisted snapshot. */
+  /** Start a journey: the initial persisted snapshot (bad input throws `JourneyStepError`). */
   initial(input?: JourneyInput): PersistedJourney;
   /** Apply an event: the next snapshot, or field errors (the given snapshot is never modified). */
   step(snapshot: PersistedJourney, event: JourneyEventInput): StepResult;
@@ -154,8 +153,9 @@ export function createJourney(config: unknown, implementations: JourneyImplement
     stateInfo,
     validateSnapshot,
     initial(input) {
-      const data = jsonObjectSchema.parse(input?.data ?? {});
-      const [snap] = initialTransition(machine, { ...(input?.asOf !== undefined ? { asOf: input.asOf } : {}), data });
+      const parsed = journeyInputSchema.safeParse(input ?? {});
+      if (!parsed.success) throw new JourneyStepError(parsed.error.issues.map((i) => ({ code: 'invalid_event', field: i.path.map(String).join('.') || null, message: i.message })));
+      const [snap] = initialTransition(machine, parsed.data);
       return persist(snap.value, snap.context, snap.status);
     },
     step,

@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import type { GuardView } from '../guards/registry.ts';
 import type { JsonObject } from '../json.ts';
+import { isBlank } from '../rules/field-types.ts';
 import type { HistoryEntry, JourneyContext } from './context.ts';
 import type { JourneyEvent, OperatorEvent } from './events.ts';
 import type { CompiledJourney, CompiledState } from './model.ts';
@@ -97,8 +98,5 @@ function record(context: JourneyContext, e: HistoryEntry): JourneyContext {
 
 /** Return the fields of a state that the journey data does not yet provide. */
 export function missingFields(state: CompiledState, data: JsonObject): string[] {
-  return state.requiredFields.filter((f) => {
-    const v = data[f];
-    return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
-  });
+  return state.requiredFields.filter((f) => isBlank(data[f]));
 }

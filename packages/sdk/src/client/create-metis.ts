@@ -1,11 +1,20 @@
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { assertTenantId, documentKey, tenantObjects, withTenant } from '@metis/activities';
-import type { DocumentKind, RecordedDocument } from '@metis/activities';
-import { documentIntakeWorkflow, documentWorkflowId, MetisJourney, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
+import { Client } from '@temporalio/client';
+import { assertTenantId, withTenant } from '@metis/activities';
+import { builtinJourneys, createJourney } from '@metis/fsm';
+import type { Journey, JourneyConfigInput } from '@metis/fsm';
+import type { LoanPolicy } from '@metis/workflows';
 import type { MetisConfig } from '../config.ts';
 import { connectClient } from '../connect.ts';
 import { TenantUnknownError } from '../errors.ts';
 import { openResources } from '../resources.ts';
+import { tenantDeadLetters } from './dead-letters-client.ts';
+import type { TenantDeadLetters } from './dead-letters-client.ts';
+import { tenantDocuments } from './documents-client.ts';
+import type { TenantDocuments } from './documents-client.ts';
+import { tenantJourneys } from './journeys-client.ts';
+import type { TenantJourneys } from './journeys-client.ts';
+import { tenantLoans } from './loans-client.ts';
+import type { TenantLoans } from './loans-client.ts';
 
 /** A tenant this Metis instance serves. */
 export interface TenantDefinition {
@@ -13,6 +22,12 @@ export interface TenantDefinition {
   readonly tenantId: string;
   /** Name shown to people. */
   readonly displayName: string;
+  /** The tenant's journey configs by journey type (default: the built-in KYC and loan journeys). */
+  readonly journeys?: Readonly<Record<string, JourneyConfigInput>>;
+  /** How the tenant processes loans; without it `loans.apply` is refused. */
+  readonly loanPolicy?: LoanPolicy;
+  /** Where the tenant receives signed webhooks (used by the workers). */
+  readonly webhook?: { readonly url: string; readonly secret: string };
   /** Free-form settings stored with the tenant. */
   readonly settings?: Readonly<Record<string, unknown>>;
 }
@@ -23,58 +38,42 @@ export interface CreateMetisOptions extends MetisConfig {
   readonly tenants: readonly TenantDefinition[];
 }
 
-/** A document to upload. */
-export interface DocumentUpload {
-  /** Kind of document. */
-  readonly kind: DocumentKind;
-  /** The bytes. */
-  readonly body: Uint8Array;
-  /** MIME type, e.g. `image/jpeg`. */
-  readonly contentType?: string;
-  /** Id to store it under (default a random UUID); uploading the same id twice records it once. */
-  readonly documentId?: string;
-}
-
-/** An uploaded and recorded document. */
-export interface UploadedDocument extends RecordedDocument {
-  /** Workflow that recorded it. */
-  readonly workflowId: string;
-}
-
-/** A tenant's documents. */
-export interface TenantDocuments {
-  /** Store a document under the tenant's prefix and record it durably; resolve once recorded. */
-  upload(upload: DocumentUpload): Promise<UploadedDocument>;
-  /** Return a URL that reads the document until it expires. */
-  downloadUrl(kind: DocumentKind, documentId: string, expiresInSeconds?: number): Promise<string>;
-}
-
 /** Everything Metis offers for one tenant. */
 export interface TenantClient {
   /** The tenant's id. */
   readonly tenantId: string;
   /** The tenant's documents. */
   readonly documents: TenantDocuments;
+  /** The tenant's journeys. */
+  readonly journeys: TenantJourneys;
+  /** The tenant's loan applications. */
+  readonly loans: TenantLoans;
+  /** Workflows that failed for good, to inspect and retry. */
+  readonly deadLetters: TenantDeadLetters;
 }
 
 /** The Metis client a tenant service holds. */
 export interface Metis {
   /** Return the client of one configured tenant; throw `TenantUnknownError` otherwise. */
   tenant(tenantId: string): TenantClient;
-  /** Create or update the configured tenants' rows (idempotent). */
+  /** Create or update the configured tenants' rows (idempotent; `createMetis` does it once). */
   registerTenants(): Promise<void>;
   /** Return the Temporal Web UI link of a workflow. */
   workflowUrl(workflowId: string): string;
+  /** The Temporal client, for what the SDK does not cover. */
+  readonly temporal: Client;
   /** Close connections. */
   close(): Promise<void>;
 }
 
-/** Connect to Temporal, PostgreSQL and the object store, verify all three, and return the client. */
+/** Connect to Temporal, PostgreSQL and the object store, verify all three, register the tenants, and return the client. */
 export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
-  const tenants = new Map<string, TenantDefinition>();
+  const tenants = new Map<string, { definition: TenantDefinition; journeys: Map<string, Journey> }>();
   for (const t of options.tenants) {
     assertTenantId(t.tenantId);
-    tenants.set(t.tenantId, t);
+    // Lint every journey up front: an invalid config fails here, not on an applicant's first step.
+    const journeys = new Map(Object.entries(t.journeys ?? builtinJourneys).map(([type, config]) => [type, createJourney(config)] as const));
+    tenants.set(t.tenantId, { definition: t, journeys });
   }
   const [connecting, opening] = await Promise.allSettled([connectClient(options.temporal), openResources(options)]);
   if (connecting.status === 'rejected' || opening.status === 'rejected') {
@@ -86,59 +85,50 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   const resources = opening.value;
   const client = new Client({ connection, namespace: options.temporal.namespace });
   const prefix = options.temporal.taskQueuePrefix;
+  const clients = new Map<string, TenantClient>();
 
-  const documents = (tenantId: string): TenantDocuments => {
-    const objects = tenantObjects(resources.objects, tenantId);
-    return {
-      async upload(upload) {
-        const documentId = upload.documentId ?? crypto.randomUUID();
-        const objectKey = documentKey(tenantId, upload.kind, documentId);
-        await objects.put(objectKey, upload.body, upload.contentType ? { contentType: upload.contentType } : {});
-        const workflowId = documentWorkflowId(tenantId, documentId);
-        const input = { tenantId, documentId, kind: upload.kind, objectKey };
-        let recorded: RecordedDocument;
-        try {
-          recorded = await client.workflow.execute(documentIntakeWorkflow, {
-            workflowId,
-            taskQueue: taskQueueName('default', prefix),
-            args: [input],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [
-              { key: MetisTenant, value: tenantId },
-              { key: MetisJourney, value: 'document-intake' },
-              { key: MetisState, value: 'uploaded' },
-            ],
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          recorded = (await client.workflow.getHandle(workflowId).result()) as RecordedDocument;
-        }
-        return { ...recorded, workflowId };
-      },
-      downloadUrl: (kind, documentId, expiresInSeconds = 900) => objects.presignGet(documentKey(tenantId, kind, documentId), expiresInSeconds),
-    };
+  const registerTenants = async (): Promise<void> => {
+    for (const { definition: t } of tenants.values()) {
+      const settings = JSON.stringify(t.settings ?? {});
+      await withTenant(resources.db, t.tenantId, (trx) =>
+        trx
+          .insertInto('tenants')
+          .values({ tenant_id: t.tenantId, display_name: t.displayName, settings })
+          .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ display_name: t.displayName, settings, updated_at: new Date() }))
+          .execute(),
+      );
+    }
   };
+  try {
+    await registerTenants();
+  } catch (error) {
+    await connection.close();
+    await resources.close();
+    throw error;
+  }
 
   return {
     tenant(tenantId) {
-      if (!tenants.has(tenantId)) throw new TenantUnknownError(tenantId);
-      return { tenantId, documents: documents(tenantId) };
-    },
-    async registerTenants() {
-      for (const t of tenants.values()) {
-        await withTenant(resources.db, t.tenantId, (trx) =>
-          trx
-            .insertInto('tenants')
-            .values({ tenant_id: t.tenantId, display_name: t.displayName, settings: JSON.stringify(t.settings ?? {}) })
-            .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ display_name: t.displayName, settings: JSON.stringify(t.settings ?? {}), updated_at: new Date() }))
-            .execute(),
-        );
+      const entry = tenants.get(tenantId);
+      if (!entry) throw new TenantUnknownError(tenantId);
+      let c = clients.get(tenantId);
+      if (!c) {
+        c = {
+          tenantId,
+          documents: tenantDocuments(client, resources.objects, tenantId, prefix),
+          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix),
+          loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix),
+          deadLetters: tenantDeadLetters(client, resources.db, tenantId),
+        };
+        clients.set(tenantId, c);
       }
+      return c;
     },
+    registerTenants,
     workflowUrl(workflowId) {
       return `${options.temporal.webUiUrl}/namespaces/${options.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
     },
+    temporal: client,
     async close() {
       await connection.close();
       await resources.close();

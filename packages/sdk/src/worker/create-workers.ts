@@ -1,7 +1,7 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
 import { createActivities } from '@metis/activities';
-import type { MetisActivities } from '@metis/activities';
+import type { ActivityDeps, MetisActivities } from '@metis/activities';
 import { POOLS, taskQueueName } from '@metis/workflows';
 import type { Pool } from '@metis/workflows';
 import type { MetisConfig } from '../config.ts';
@@ -25,6 +25,10 @@ export interface CreateWorkersOptions {
   readonly pools?: Partial<Record<Pool, PoolOptions>>;
   /** Least severe worker log line printed (default `WARN`); applies when this call creates the Temporal runtime. */
   readonly logLevel?: LogLevel;
+  /** Tenants whose webhooks the notification activity delivers to. */
+  readonly tenants?: readonly { readonly tenantId: string; readonly webhook?: { readonly url: string; readonly secret: string } }[];
+  /** Implementations the built-in activities call: automated journey states, a loan's external checks, payouts, messaging. */
+  readonly services?: Omit<ActivityDeps, 'db' | 'objects' | 'webhooks'>;
   /** Replace or add activities, e.g. test implementations of ones not configured here. */
   readonly activities?: Partial<MetisActivities> & Record<string, (...args: never[]) => Promise<unknown>>;
 }
@@ -62,7 +66,11 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
     await connection.close();
     throw error;
   });
-  const activities = { ...createActivities({ db: resources.db, objects: resources.objects }), ...options.activities };
+  const webhooks = new Map((options.tenants ?? []).flatMap((t) => (t.webhook ? [[t.tenantId, t.webhook] as const] : [])));
+  const activities = {
+    ...createActivities({ db: resources.db, objects: resources.objects, webhooks: (tenantId) => webhooks.get(tenantId), ...options.services }),
+    ...options.activities,
+  };
   const closeAll = async (): Promise<void> => {
     await connection.close();
     await resources.close();

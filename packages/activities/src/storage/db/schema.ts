@@ -23,6 +23,7 @@ export interface JourneysTable {
   config_version: string;
   state: string;
   status: ColumnType<'active' | 'completed' | 'failed', 'active' | 'completed' | 'failed' | undefined, 'active' | 'completed' | 'failed'>;
+  last_seq: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -96,6 +97,51 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
+/** Status of a loan application. */
+export type LoanStatus = 'processing' | 'approved' | 'rejected' | 'manual_review' | 'disbursed' | 'failed';
+
+/** Row of `loan_applications`: one per application, with its single decision. */
+export interface LoanApplicationsTable {
+  tenant_id: string;
+  application_id: string;
+  workflow_id: string;
+  applicant_id: string;
+  amount: ColumnType<string, number | string, number | string>;
+  status: ColumnType<LoanStatus, LoanStatus | undefined, LoanStatus>;
+  decision: JSONColumnType<Record<string, unknown>, string | null, string | null> | null;
+  decided_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Row of `loan_accounts`: the account an approved loan opens. */
+export interface LoanAccountsTable {
+  tenant_id: string;
+  account_id: string;
+  application_id: string;
+  amount: ColumnType<string, number | string, number | string>;
+  status: 'open' | 'disbursed' | 'closed';
+  disbursement_ref: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Row of `notifications`: one per message, keyed so it is sent once. */
+export interface NotificationsTable {
+  tenant_id: string;
+  notification_id: Generated<string>;
+  idempotency_key: string;
+  channel: 'webhook' | 'email' | 'sms';
+  recipient: string;
+  template: string;
+  payload: Json;
+  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | 'delivered' | 'failed' | undefined, 'pending' | 'delivered' | 'failed'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Date | null;
+}
+
 /** The Metis schema as kysely sees it. */
 export interface MetisDatabase {
   tenants: TenantsTable;
@@ -105,6 +151,9 @@ export interface MetisDatabase {
   events: EventsTable;
   dead_letters: DeadLettersTable;
   api_keys: ApiKeysTable;
+  loan_applications: LoanApplicationsTable;
+  loan_accounts: LoanAccountsTable;
+  notifications: NotificationsTable;
 }
 
 /** Names of every table that holds tenant rows under row-level security. */
@@ -116,4 +165,7 @@ export const TENANT_TABLES = [
   'events',
   'dead_letters',
   'api_keys',
+  'loan_applications',
+  'loan_accounts',
+  'notifications',
 ] as const satisfies readonly (keyof MetisDatabase)[];

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { TENANT_TABLES } from '../schema.ts';
+
+// Frozen: the tables this migration created, whatever later migrations add.
+const TENANT_TABLES = ['tenants', 'journeys', 'journey_transitions', 'documents', 'events', 'dead_letters', 'api_keys'] as const;
 
 const CURRENT_TENANT = sql`nullif(current_setting('app.current_tenant', true), '')`;
 

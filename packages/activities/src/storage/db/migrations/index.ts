@@ -3,6 +3,7 @@ import { Migrator } from 'kysely/migration';
 import type { Migration, MigrationResultSet } from 'kysely/migration';
 import { coreTablesMigration } from './0001-core-tables.ts';
 import { apiKeyLookupMigration } from './0002-api-key-lookup.ts';
+import { loansNotificationsMigration } from './0003-loans-notifications.ts';
 
 /** Options every migration needs. */
 export interface MigrationOptions {
@@ -15,6 +16,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
   return {
     '0001-core-tables': coreTablesMigration(options.appRole),
     '0002-api-key-lookup': apiKeyLookupMigration(options.appRole),
+    '0003-loans-notifications': loansNotificationsMigration(options.appRole),
   };
 }
 

@@ -1,0 +1,65 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { documentKey, tenantObjects } from '@metis/activities';
+import type { DocumentKind, ObjectStore, RecordedDocument } from '@metis/activities';
+import { documentIntakeWorkflow, documentWorkflowId, MetisJourney, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
+
+/** A document to upload. */
+export interface DocumentUpload {
+  /** Kind of document. */
+  readonly kind: DocumentKind;
+  /** The bytes. */
+  readonly body: Uint8Array;
+  /** MIME type, e.g. `image/jpeg`. */
+  readonly contentType?: string;
+  /** Id to store it under (default a random UUID); uploading the same id twice records it once. */
+  readonly documentId?: string;
+}
+
+/** An uploaded and recorded document. */
+export interface UploadedDocument extends RecordedDocument {
+  /** Workflow that recorded it. */
+  readonly workflowId: string;
+}
+
+/** A tenant's documents. */
+export interface TenantDocuments {
+  /** Store a document under the tenant's prefix and record it durably; resolve once recorded. */
+  upload(upload: DocumentUpload): Promise<UploadedDocument>;
+  /** Return a URL that reads the document until it expires. */
+  downloadUrl(kind: DocumentKind, documentId: string, expiresInSeconds?: number): Promise<string>;
+}
+
+/** Create the documents API of one tenant. */
+export function tenantDocuments(client: Client, store: ObjectStore, tenantId: string, prefix: string | undefined): TenantDocuments {
+  const objects = tenantObjects(store, tenantId);
+  return {
+    async upload(upload) {
+      const documentId = upload.documentId ?? crypto.randomUUID();
+      const objectKey = documentKey(tenantId, upload.kind, documentId);
+      await objects.put(objectKey, upload.body, upload.contentType ? { contentType: upload.contentType } : {});
+      const workflowId = documentWorkflowId(tenantId, documentId);
+      const input = { tenantId, documentId, kind: upload.kind, objectKey };
+      let recorded: RecordedDocument;
+      try {
+        recorded = await client.workflow.execute(documentIntakeWorkflow, {
+          workflowId,
+          taskQueue: taskQueueName('default', prefix),
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: [
+            { key: MetisTenant, value: tenantId },
+            { key: MetisJourney, value: 'document-intake' },
+            { key: MetisState, value: 'uploaded' },
+          ],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        recorded = (await client.workflow.getHandle(workflowId).result()) as RecordedDocument;
+      }
+      return { ...recorded, workflowId };
+    },
+    downloadUrl: (kind, documentId, expiresInSeconds = 900) => objects.presignGet(documentKey(tenantId, kind, documentId), expiresInSeconds),
+  };
+}

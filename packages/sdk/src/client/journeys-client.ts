@@ -1,0 +1,158 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { createJourney } from '@metis/fsm';
+import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
+import {
+  journeyMigrateUpdate,
+  journeyQuery,
+  journeyStepUpdate,
+  journeyWorkflow,
+  journeyWorkflowId,
+  MetisJourney,
+  MetisState,
+  MetisTenant,
+  taskQueueName,
+} from '@metis/workflows';
+import type { JourneyStepRequest, JourneyStepResult, JourneyView } from '@metis/workflows';
+import { JourneyCompletedError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
+import { explainUpdateFailure, isNotFound } from './failures.ts';
+
+/** Options of a submitted step. */
+export interface SubmitOptions {
+  /** Who submits (default `applicant:{applicantId}`), recorded in the audit trail. */
+  readonly actor?: string;
+  /** Chosen next state, when the step has several. */
+  readonly next?: string;
+  /** When it happened (ISO 8601), for date rules. */
+  readonly asOf?: string;
+}
+
+/** An operator's action on a journey. */
+export interface OperatorAction {
+  readonly action: 'move' | 'amend';
+  readonly operator: string;
+  readonly reason: string;
+  /** Target state of a move. */
+  readonly next?: string;
+  /** Corrected data of an amend. */
+  readonly data?: JsonObject;
+}
+
+/** One journey in a listing. */
+export interface JourneySummary {
+  readonly workflowId: string;
+  readonly applicantId: string;
+  readonly journeyType: string;
+  readonly state: string;
+  readonly running: boolean;
+}
+
+/** A tenant's journeys. */
+export interface TenantJourneys {
+  /** Submit a step's data, starting the journey on its first step; throw `StepRejectedError` with field errors when refused. */
+  submit(applicantId: string, journeyType: string, step: string, data: JsonObject, options?: SubmitOptions): Promise<JourneyStepResult>;
+  /** Apply an operator's move or amendment. */
+  operate(applicantId: string, journeyType: string, action: OperatorAction): Promise<JourneyStepResult>;
+  /** Return where a journey stands; throw `JourneyNotFoundError` when there is none. */
+  get(applicantId: string, journeyType: string): Promise<JourneyView>;
+  /** List the tenant's journeys, optionally of one type and in one state (from Temporal visibility). */
+  list(filter?: { readonly journeyType?: string; readonly state?: string }): Promise<JourneySummary[]>;
+  /** Move a running journey to another config version by an explicit mapping. */
+  migrate(applicantId: string, journeyType: string, config: JourneyConfigInput, mapping: 'same-states' | 'rename-states', stateMap?: Record<string, string>, actor?: string): Promise<{ from: string; to: string }>;
+}
+
+/** Create the journeys API of one tenant. */
+export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined): TenantJourneys {
+  const configFor = (journeyType: string): JourneyConfigInput => {
+    const journey = configs.get(journeyType);
+    if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);
+    return journey.config as JourneyConfigInput;
+  };
+
+  const update = async (applicantId: string, journeyType: string, request: JourneyStepRequest, start: boolean): Promise<JourneyStepResult> => {
+    const config = configFor(journeyType);
+    const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
+    try {
+      if (!start) return await client.workflow.getHandle(workflowId).executeUpdate(journeyStepUpdate, { args: [request] });
+      const startWorkflowOperation = new WithStartWorkflowOperation(journeyWorkflow, {
+        workflowId,
+        taskQueue: taskQueueName('interactive', prefix),
+        args: [{ tenantId, applicantId, config }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: MetisTenant, value: tenantId },
+          { key: MetisJourney, value: journeyType },
+          { key: MetisState, value: createJourney(config).initialState },
+        ],
+      });
+      return await client.workflow.executeUpdateWithStart(journeyStepUpdate, { args: [request], startWorkflowOperation });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyCompletedError(workflowId);
+      if (isNotFound(error)) {
+        const closed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name !== 'RUNNING', () => false);
+        throw closed ? new JourneyCompletedError(workflowId) : new JourneyNotFoundError(workflowId);
+      }
+      const explained = explainUpdateFailure(error);
+      // A journey that has just finished may still be closing: the same answer either way.
+      if (explained instanceof StepRejectedError && explained.fieldErrors.some((e) => e.code === 'journey_finished')) throw new JourneyCompletedError(workflowId);
+      throw explained;
+    }
+  };
+
+  return {
+    submit(applicantId, journeyType, step, data, options = {}) {
+      return update(
+        applicantId,
+        journeyType,
+        {
+          event: { type: 'SUBMIT', state: step, data, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) },
+          actor: options.actor ?? `applicant:${applicantId}`,
+        },
+        true,
+      );
+    },
+    operate(applicantId, journeyType, action) {
+      const { operator, ...rest } = action;
+      return update(applicantId, journeyType, { event: { type: 'OPERATOR', operator, ...rest }, actor: `operator:${operator}` }, false);
+    },
+    async get(applicantId, journeyType) {
+      configFor(journeyType);
+      const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
+      try {
+        return await client.workflow.getHandle(workflowId).query(journeyQuery);
+      } catch (error) {
+        if (isNotFound(error)) throw new JourneyNotFoundError(workflowId);
+        throw error;
+      }
+    },
+    async list(filter = {}) {
+      const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+      const clauses = [`MetisTenant = ${quote(tenantId)}`, `WorkflowType = 'journeyWorkflow'`];
+      if (filter.journeyType) clauses.push(`MetisJourney = ${quote(filter.journeyType)}`);
+      if (filter.state) clauses.push(`MetisState = ${quote(filter.state)}`);
+      const out: JourneySummary[] = [];
+      for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+        const [, , journeyType = '', ...rest] = wf.workflowId.split(':');
+        out.push({
+          workflowId: wf.workflowId,
+          applicantId: rest.join(':'),
+          journeyType,
+          state: wf.typedSearchAttributes.get(MetisState) ?? '',
+          running: wf.status.name === 'RUNNING',
+        });
+      }
+      return out;
+    },
+    async migrate(applicantId, journeyType, config, mapping, stateMap, actor = 'operator') {
+      configFor(journeyType);
+      const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate(journeyMigrateUpdate, { args: [{ config, mapping, ...(stateMap ? { stateMap } : {}), actor }] });
+      } catch (error) {
+        if (isNotFound(error)) throw new JourneyNotFoundError(workflowId);
+        throw explainUpdateFailure(error);
+      }
+    },
+  };
+}

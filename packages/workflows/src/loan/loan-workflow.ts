@@ -1,0 +1,225 @@
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { CreditSummary, DeadLetterActivities, DocumentCheck, LoanActivities, NotificationActivities, RiskAssessment, StoredDecision } from '@metis/activities';
+import { decide, parseDuration } from '@metis/fsm';
+import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY } from '../presets.ts';
+import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
+import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
+import { loanQuery, loanReviewUpdate } from './definitions.ts';
+import type { LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
+import { createSaga } from './saga.ts';
+
+/** Default high-value threshold: ₹10,00,000. */
+export const DEFAULT_HIGH_VALUE_THRESHOLD = 1_000_000;
+const DEFAULT_REVIEW_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
+
+function failureType(error: unknown): string | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function failureMessage(error: unknown): string {
+  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** Monthly instalment of a loan at an annual rate over a number of months. */
+export function monthlyInstalment(amount: number, annualRate: number, months: number): number {
+  const r = annualRate / 12;
+  if (r === 0) return amount / months;
+  const f = (1 + r) ** months;
+  return (amount * r * f) / (f - 1);
+}
+
+/** Process a loan application: documents, bureau, risk, decision, review, payout and notification, exactly once each. */
+export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<LoanView> {
+  const info = workflowInfo();
+  const prefix = taskQueuePrefix(info.taskQueue);
+  const records = proxyActivities<LoanActivities & DeadLetterActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+  const providers = proxyActivities<LoanActivities & NotificationActivities>({
+    ...PROVIDER_ACTIVITY,
+    retry: { ...PROVIDER_ACTIVITY.retry, nonRetryableErrorTypes: ['NotConfigured', 'BureauUnavailable', 'DisbursementRefused'] },
+    taskQueue: taskQueueName('default', prefix),
+  });
+  const ai = proxyActivities<LoanActivities>({ ...AI_ACTIVITY, taskQueue: taskQueueName('ai', prefix) });
+
+  const { tenantId, application, policy } = input;
+  const threshold = policy.highValueThreshold ?? DEFAULT_HIGH_VALUE_THRESHOLD;
+  const highValue = application.amount > threshold;
+  let stage: LoanStage = 'received';
+  const steps: LoanStepRecord[] = [];
+  let documents: DocumentCheck | null = null;
+  let credit: CreditSummary | null = null;
+  let risk: RiskAssessment | null = null;
+  let proposed: StoredDecision | null = null;
+  let decision: StoredDecision | null = null;
+  let review: LoanReview | undefined;
+  let error: string | null = null;
+
+  const view = (): LoanView => ({ tenantId, applicationId: application.applicationId, stage, highValue, steps: [...steps], documents, credit, risk, proposed, decision, error });
+  const enter = (next: LoanStage): void => {
+    stage = next;
+    upsertSearchAttributes([
+      { key: MetisTenant, value: tenantId },
+      { key: MetisJourney, value: 'loan' },
+      { key: MetisState, value: next },
+      ...(decision ? [{ key: MetisOutcome, value: decision.outcome }] : []),
+    ]);
+  };
+  setHandler(loanQuery, view);
+  setHandler(
+    loanReviewUpdate,
+    async (verdict) => {
+      review = verdict;
+      await condition(() => decision !== null);
+      return view();
+    },
+    {
+      validator: (verdict) => {
+        if (stage !== 'review' || review) throw ApplicationFailure.create({ type: 'NoReviewPending', message: `application ${application.applicationId} is not waiting for a review`, nonRetryable: true });
+        if (verdict.outcome !== 'approve' && verdict.outcome !== 'reject') throw ApplicationFailure.create({ type: 'InvalidReview', message: 'outcome must be approve or reject', nonRetryable: true });
+        if (!verdict.reviewer || !verdict.reason) throw ApplicationFailure.create({ type: 'InvalidReview', message: 'a review needs a reviewer and a reason', nonRetryable: true });
+        if (verdict.approvedAmount !== undefined && !(verdict.approvedAmount > 0 && verdict.approvedAmount <= application.amount)) {
+          throw ApplicationFailure.create({ type: 'InvalidReview', message: 'approvedAmount must be positive and at most the amount requested', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  const saga = createSaga();
+  const step = { tenantId, application };
+  try {
+    enter('received');
+    await records.recordLoanApplication({ ...step, workflowId: info.workflowId });
+    steps.push({ step: 'received', detail: `₹${application.amount} over ${application.tenureMonths} months${highValue ? ' (high value)' : ''}` });
+
+    const checkDocuments = async (): Promise<void> => {
+      documents = await ai.verifyLoanDocuments(step);
+      steps.push({ step: 'documents', detail: documents.verified ? 'verified' : `issues: ${documents.issues.join('; ')}` });
+    };
+    let bureauDown = null as string | null;
+    const pullBureau = async (): Promise<void> => {
+      try {
+        credit = await providers.pullCreditSummary(step);
+        steps.push({ step: 'bureau', detail: `score ${credit.score} from ${credit.provider}` });
+      } catch (e) {
+        if (failureType(e) !== 'BureauUnavailable') throw e;
+        bureauDown = failureMessage(e);
+        steps.push({ step: 'bureau', detail: `unavailable: ${bureauDown}` });
+      }
+    };
+    if (policy.mode === 'parallel') {
+      enter('documents');
+      await Promise.all([checkDocuments(), pullBureau()]);
+    } else {
+      enter('documents');
+      await checkDocuments();
+      enter('bureau');
+      await pullBureau();
+    }
+    enter('risk');
+    risk = await ai.assessRisk({ ...step, credit });
+    steps.push({ step: 'risk', detail: `${risk.riskCategory} (${risk.riskScore.toFixed(3)}, model ${risk.modelVersion})` });
+
+    enter('decision');
+    // Assigned inside the step closures above, so read them back with their declared types.
+    const docs = documents as DocumentCheck | null;
+    const bureau = credit as CreditSummary | null;
+    const emi = monthlyInstalment(application.amount, policy.annualRate ?? 0.14, application.tenureMonths);
+    const facts = {
+      kyc: { status: application.kycStatus ?? 'unknown' },
+      loan: { amount: application.amount, tenure_months: application.tenureMonths, purpose: application.purpose ?? null },
+      applicant: {
+        monthly_income: application.applicant.monthlyIncome,
+        employment_type: application.applicant.employmentType ?? 'other',
+        emi_to_income: application.applicant.monthlyIncome > 0 ? emi / application.applicant.monthlyIncome : 1,
+      },
+      documents: { verified: docs?.verified ?? false },
+      ...(bureau ? { bureau: { score: bureau.score, history_months: bureau.historyMonths, max_dpd: bureau.maxDaysPastDue, enquiries_6m: bureau.enquiriesLast6Months } } : {}),
+    };
+    const verdict = decide(policy.ruleSet, facts, { modelScore: risk.riskScore });
+    const reasons = [...verdict.reasons];
+    let outcome = verdict.outcome;
+    if (bureauDown) reasons.push(`Credit bureau unavailable (${bureauDown}) → manual_review`);
+    if (docs && !docs.verified) reasons.push('Documents not verified → manual_review');
+    if (highValue) reasons.push(`Amount ₹${application.amount} above the high-value threshold ₹${threshold} → manual_review`);
+    if (outcome !== 'reject' && (bureauDown || highValue || !docs?.verified)) outcome = 'manual_review';
+    proposed = {
+      outcome,
+      confidence: verdict.confidence,
+      reasons,
+      conditions: [...verdict.conditions],
+      ...(verdict.cappedAmount != null ? { approvedAmount: verdict.cappedAmount } : {}),
+      decidedBy: 'rules',
+    };
+    steps.push({ step: 'decision', detail: `rules propose ${outcome}` });
+
+    let final: StoredDecision = proposed;
+    if (outcome === 'manual_review') {
+      enter('review');
+      await records.setLoanStatus({ tenantId, applicationId: application.applicationId, status: 'manual_review', reasons });
+      const timeoutMs = typeof policy.reviewTimeout === 'number' ? policy.reviewTimeout : policy.reviewTimeout ? parseDuration(policy.reviewTimeout) : DEFAULT_REVIEW_TIMEOUT_MS;
+      const reviewed = await condition(() => review !== undefined, timeoutMs);
+      if (reviewed && review) {
+        const r: LoanReview = review;
+        final = {
+          outcome: r.outcome,
+          confidence: 1,
+          reasons: [...reasons, `Manual review by ${r.reviewer}: ${r.reason} → ${r.outcome}`],
+          conditions: proposed.conditions,
+          ...(r.approvedAmount !== undefined ? { approvedAmount: r.approvedAmount } : proposed.approvedAmount !== undefined ? { approvedAmount: proposed.approvedAmount } : {}),
+          decidedBy: r.reviewer,
+        };
+        steps.push({ step: 'review', detail: `${r.reviewer}: ${r.outcome}` });
+      } else {
+        steps.push({ step: 'review', detail: 'no reviewer decided in time; left in manual review' });
+      }
+    }
+    const stored = await records.recordLoanDecision({ tenantId, applicationId: application.applicationId, decision: final });
+    decision = stored.decision;
+    enter('decision');
+
+    if (decision.outcome === 'approve' && policy.disburse !== false) {
+      enter('disbursement');
+      const amount = decision.approvedAmount ?? application.amount;
+      const { accountId } = await records.openLoanAccount({ tenantId, applicationId: application.applicationId, amount });
+      saga.add('close loan account', () => records.closeLoanAccount({ tenantId, accountId }));
+      const { transferId } = await providers.disburseLoan({ tenantId, applicationId: application.applicationId, accountId, amount });
+      saga.add('reverse disbursement', () => records.reverseDisbursement({ tenantId, accountId, transferId }));
+      await records.setLoanStatus({ tenantId, applicationId: application.applicationId, status: 'disbursed' });
+      steps.push({ step: 'disbursement', detail: `₹${amount} to ${accountId} (${transferId})` });
+    }
+
+    enter('notification');
+    const payload = { applicationId: application.applicationId, outcome: decision.outcome, reasons: [...decision.reasons], conditions: [...decision.conditions], approvedAmount: decision.approvedAmount ?? null };
+    if (policy.webhook !== false) {
+      await providers.deliverNotification({ tenantId, idempotencyKey: `loan:${application.applicationId}:decision:webhook`, channel: 'webhook', recipient: 'loan.decided', template: 'loan-decision', payload });
+    }
+    if (policy.sms && application.applicant.phone) {
+      await providers.deliverNotification({ tenantId, idempotencyKey: `loan:${application.applicationId}:decision:sms`, channel: 'sms', recipient: application.applicant.phone, template: 'loan-decision', payload: { outcome: decision.outcome } });
+    }
+    steps.push({ step: 'notification', detail: 'sent' });
+    enter('done');
+    return view();
+  } catch (e) {
+    error = failureMessage(e);
+    const failedCompensations = await saga.compensate();
+    if (decision) await records.setLoanStatus({ tenantId, applicationId: application.applicationId, status: 'failed' });
+    const { deadLetterId } = await records.recordDeadLetter({
+      tenantId,
+      workflowId: info.workflowId,
+      workflowType: info.workflowType,
+      runId: info.runId,
+      taskQueue: info.taskQueue,
+      input: { ...input },
+      error: { message: error, ...(failureType(e) ? { type: failureType(e) } : {}) },
+      attempts: info.attempt,
+    });
+    enter('failed');
+    throw ApplicationFailure.create({
+      type: 'LoanProcessingFailed',
+      message: `loan ${application.applicationId} failed: ${error}${failedCompensations.length ? `; compensations that failed: ${failedCompensations.join(', ')}` : ''} (dead letter ${deadLetterId})`,
+      nonRetryable: true,
+      details: [{ deadLetterId, failedCompensations }],
+    });
+  }
+}
