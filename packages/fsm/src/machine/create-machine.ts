@@ -115,6 +115,7 @@ function stateNode(s: CompiledState): StateConfig {
                 ...(event.output.next !== undefined ? { next: event.output.next } : {}),
               })),
             },
+            // A failed automation leaves the journey where it is: its timeout or an operator moves it on.
             onError: {},
           },
         }
