@@ -25,8 +25,11 @@ export class ResponseReader {
     this.provider = provider;
   }
 
-  /** Record a problem at a path. */
+  private readonly broken: string[] = [];
+
+  /** Record a problem at a path (unless a containing object was already reported). */
   issue(path: string, problem: string): void {
+    if (this.broken.some((prefix) => path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`) || prefix === '')) return;
     this.issues.push(`${path || '(body)'}: ${problem}`);
   }
 
@@ -34,6 +37,7 @@ export class ResponseReader {
   object(value: unknown, path: string): Record<string, unknown> {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
     this.issue(path, `expected an object, got ${typeOf(value)}`);
+    this.broken.push(path);
     return {};
   }
 

@@ -1,7 +1,9 @@
 import type { Metrics } from '../metrics/metrics.ts';
+import { resolveBreakerSettings } from './breakers.ts';
 import type { BreakerSettings, BureauBreakers } from './breakers.ts';
 import { BureauConfigError, BureauProviderError, BureauUnavailableError } from './errors.ts';
 import type { BureauAttempt } from './errors.ts';
+import { assertProviderName } from './http-provider.ts';
 import type { BureauApplicant, BureauProvider, CreditReport } from './types.ts';
 
 /** One provider in a tenant's waterfall, with its breaker settings. */
@@ -52,10 +54,12 @@ export function assertBureauConfig(config: TenantBureauConfig): void {
   const list: unknown = config.providers;
   if (!Array.isArray(list) || list.length === 0) throw new BureauConfigError('the tenant has no bureau providers');
   const seen = new Set<string>();
-  for (const { provider } of config.providers) {
+  for (const { provider, breaker } of config.providers) {
     if (typeof provider?.pull !== 'function' || typeof provider.name !== 'string') throw new BureauConfigError('a bureau provider entry has no provider');
+    assertProviderName(provider.name);
     if (seen.has(provider.name)) throw new BureauConfigError(`bureau provider ${provider.name} is listed twice`);
     seen.add(provider.name);
+    resolveBreakerSettings(provider, breaker);
   }
 }
 
@@ -82,6 +86,7 @@ export async function pullWithWaterfall(request: WaterfallRequest): Promise<Wate
       return { report, skipped };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (error instanceof BureauConfigError) throw error;
       const failure =
         error instanceof BureauProviderError
           ? error
