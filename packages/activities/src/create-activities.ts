@@ -1,4 +1,10 @@
 import type { Kysely } from 'kysely';
+import { createBureauActivities } from './bureau/bureau-activities.ts';
+import type { BureauActivities } from './bureau/bureau-activities.ts';
+import type { BureauBreakers } from './bureau/breakers.ts';
+import { summarizeCreditReport } from './bureau/summary.ts';
+import type { BureauConfigResolver } from './bureau/waterfall.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { createDeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
 import type { DeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
 import { createDocumentActivities } from './documents/document-activities.ts';
@@ -21,7 +27,11 @@ export interface ActivityDeps {
   readonly objects: ObjectStore;
   /** Implementations of automated journey states, by `{journeyType}.{state}` or `{state}`. */
   readonly automations?: Readonly<Record<string, JourneyAutomation>>;
-  /** A loan's external checks (documents, bureau, risk); missing ones fail as not configured. */
+  /** Each tenant's credit bureau waterfall; with it, loans pull real reports. */
+  readonly bureau?: { readonly resolveBureauConfig: BureauConfigResolver; readonly breakers?: BureauBreakers };
+  /** Metrics sink. */
+  readonly metrics?: Metrics;
+  /** A loan's external checks (documents, bureau, risk); these win over built-in ones; missing ones fail as not configured. */
   readonly loanChecks?: Partial<LoanCheckActivities>;
   /** Payout system for approved loans. */
   readonly disbursement?: DisbursementProvider;
@@ -32,14 +42,31 @@ export interface ActivityDeps {
 }
 
 /** Every Metis activity, as workflows see them. */
-export type MetisActivities = DocumentActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities;
+export type MetisActivities = DocumentActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & Partial<BureauActivities>;
 
 /** Create every Metis activity from its dependencies. */
 export function createActivities(deps: ActivityDeps): MetisActivities {
+  const bureau = deps.bureau
+    ? createBureauActivities({ db: deps.db, resolveBureauConfig: deps.bureau.resolveBureauConfig, ...(deps.bureau.breakers ? { breakers: deps.bureau.breakers } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) })
+    : undefined;
+  const builtInChecks: Partial<LoanCheckActivities> = bureau
+    ? {
+        async pullCreditSummary({ tenantId, application }) {
+          const { applicant } = application;
+          const { report } = await bureau.pullCreditReport({
+            tenantId,
+            applicationId: application.applicationId,
+            applicant: { pan: applicant.pan, name: applicant.name, dateOfBirth: applicant.dateOfBirth, ...(applicant.phone ? { phone: applicant.phone } : {}) },
+          });
+          return summarizeCreditReport(report);
+        },
+      }
+    : {};
   return {
     ...createDocumentActivities(deps),
     ...createJourneyActivities({ db: deps.db, ...(deps.automations ? { automations: deps.automations } : {}) }),
-    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), ...(deps.loanChecks ? { checks: deps.loanChecks } : {}) }),
+    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), checks: { ...builtInChecks, ...deps.loanChecks } }),
+    ...(bureau ?? {}),
     ...createNotificationActivities({ db: deps.db, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}), ...(deps.messaging ? { messaging: deps.messaging } : {}) }),
     ...createDeadLetterActivities(deps),
   };

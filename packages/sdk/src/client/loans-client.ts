@@ -6,7 +6,7 @@ import { loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, Me
 import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities';
-import { LoanNotFoundError } from '../errors.ts';
+import { LoanNotFoundError, RequestRefusedError } from '../errors.ts';
 import { explainUpdateFailure, isNotFound } from './failures.ts';
 
 /** A tenant's loans. */
@@ -52,7 +52,6 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
           taskQueue: taskQueueName('default', prefix),
           args: [{ tenantId, application: { ...application, kycStatus }, policy }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          workflowIdConflictPolicy: 'USE_EXISTING',
           typedSearchAttributes: [
             { key: MetisTenant, value: tenantId },
             { key: MetisJourney, value: 'loan' },
@@ -86,7 +85,11 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
       try {
         return await handle(applicationId).executeUpdate(loanReviewUpdate, { args: [review] });
       } catch (error) {
-        if (isNotFound(error)) throw new LoanNotFoundError(loanWorkflowId(tenantId, applicationId));
+        if (isNotFound(error)) {
+          const exists = await handle(applicationId).describe().then(() => true, () => false);
+          if (exists) throw new RequestRefusedError('NoReviewPending', `application ${applicationId} is not waiting for a review`);
+          throw new LoanNotFoundError(loanWorkflowId(tenantId, applicationId));
+        }
         throw explainUpdateFailure(error);
       }
     },

@@ -20,6 +20,8 @@ export interface LoanPolicy {
   readonly webhook?: boolean;
   /** Also text the applicant when a phone number is known (default false). */
   readonly sms?: boolean;
+  /** Retry of calls to outside providers (default: 3 attempts, backoff 2, from 10 s). */
+  readonly providerRetry?: { readonly initialInterval?: string; readonly maximumAttempts?: number };
 }
 
 /** What starts a loan workflow. */

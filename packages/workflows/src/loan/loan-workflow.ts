@@ -37,7 +37,7 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
   const records = proxyActivities<LoanActivities & DeadLetterActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
   const providers = proxyActivities<LoanActivities & NotificationActivities>({
     ...PROVIDER_ACTIVITY,
-    retry: { ...PROVIDER_ACTIVITY.retry, nonRetryableErrorTypes: ['NotConfigured', 'BureauUnavailable', 'DisbursementRefused'] },
+    retry: { ...PROVIDER_ACTIVITY.retry, ...input.policy.providerRetry, nonRetryableErrorTypes: ['NotConfigured', 'BureauUnavailable', 'BureauConfigInvalid', 'DisbursementRefused', 'InvalidApplicant'] },
     taskQueue: taskQueueName('default', prefix),
   });
   const ai = proxyActivities<LoanActivities>({ ...AI_ACTIVITY, taskQueue: taskQueueName('ai', prefix) });
@@ -142,7 +142,9 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     if (bureauDown) reasons.push(`Credit bureau unavailable (${bureauDown}) → manual_review`);
     if (docs && !docs.verified) reasons.push('Documents not verified → manual_review');
     if (highValue) reasons.push(`Amount ₹${application.amount} above the high-value threshold ₹${threshold} → manual_review`);
-    if (outcome !== 'reject' && (bureauDown || highValue || !docs?.verified)) outcome = 'manual_review';
+    // Without a credit report nothing can be decided automatically (a model score without bureau
+    // data proves nothing); otherwise a rules rejection stands and other flags ask for review.
+    if (bureauDown || (outcome !== 'reject' && (highValue || !docs?.verified))) outcome = 'manual_review';
     proposed = {
       outcome,
       confidence: verdict.confidence,
