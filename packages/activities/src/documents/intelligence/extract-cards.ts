@@ -1,0 +1,141 @@
+import { verhoeffValidate } from '@metis/fsm';
+import { hasKeyword, isLabel, parseCardDate } from './text-layout.ts';
+import type { LayoutLine } from './text-layout.ts';
+import type { RawField } from './types.ts';
+
+const TO_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B' };
+const TO_DIGIT: Readonly<Record<string, string>> = { O: '0', D: '0', Q: '0', U: '0', I: '1', L: '1', J: '1', T: '7', Z: '2', S: '5', B: '8', G: '6', A: '4' };
+const PAN_SHAPE = 'LLLLLDDDDL';
+const NOT_NAMES = ['INCOME TAX DEPARTMENT', 'GOVT OF INDIA', 'GOVERNMENT OF INDIA', 'PERMANENT ACCOUNT NUMBER', 'SIGNATURE', 'DATE OF BIRTH', 'AADHAAR'];
+
+/** Lower a confidence by 15% per corrected character. */
+function penalised(confidence: number, corrections: number): number {
+  return Math.round(confidence * Math.pow(0.85, corrections) * 1000) / 1000;
+}
+
+/** Fix letter/digit confusions by position in a PAN (5 letters, 4 digits, 1 letter); undefined if it cannot be one. */
+export function correctPan(candidate: string): { pan: string; corrections: number } | undefined {
+  if (candidate.length !== 10) return undefined;
+  let pan = '';
+  let corrections = 0;
+  for (let i = 0; i < 10; i++) {
+    const ch = candidate.charAt(i);
+    const wantDigit = PAN_SHAPE.charAt(i) === 'D';
+    const isDigit = ch >= '0' && ch <= '9';
+    if (wantDigit === isDigit) {
+      pan += ch;
+    } else {
+      const fixed = wantDigit ? TO_DIGIT[ch] : TO_LETTER[ch];
+      if (!fixed) return undefined;
+      pan += fixed;
+      corrections++;
+    }
+  }
+  return { pan, corrections };
+}
+
+/** Find the line just below a label line, overlapping it horizontally. */
+function below(lines: readonly LayoutLine[], label: LayoutLine): LayoutLine | undefined {
+  let best: LayoutLine | undefined;
+  for (const l of lines) {
+    if (l === label || l.cy <= label.cy + label.height * 0.3 || l.cy - label.cy > label.height * 3.5) continue;
+    if (l.right < label.left || l.left > label.right + label.height * 8) continue;
+    if (!best || l.cy < best.cy) best = l;
+  }
+  return best;
+}
+
+/** Clean a printed name: letters, spaces, dots and apostrophes, single-spaced. */
+function cleanName(text: string): string {
+  return text.replace(/[^A-Za-z .']/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function isNameLine(l: LayoutLine): boolean {
+  const name = cleanName(l.text);
+  return name.replace(/[^A-Za-z]/g, '').length >= 3 && name.length >= l.text.replace(/\s/g, '').length * 0.85 && !NOT_NAMES.some((k) => hasKeyword(l.key, k));
+}
+
+/** Extract a PAN card's number, name, father's name and date of birth. */
+export function extractPanFields(lines: readonly LayoutLine[]): Record<string, RawField> {
+  const out: Record<string, RawField> = {};
+  let bestPan: { pan: string; corrections: number; confidence: number } | undefined;
+  for (const l of lines) {
+    if (l.key.length < 10 || l.key.length > 12) continue;
+    for (let i = 0; i + 10 <= l.key.length; i++) {
+      const fixed = correctPan(l.key.slice(i, i + 10));
+      if (fixed && (!bestPan || fixed.corrections < bestPan.corrections)) bestPan = { ...fixed, confidence: l.line.confidence };
+    }
+  }
+  if (bestPan) out['pan'] = { value: bestPan.pan, confidence: penalised(bestPan.confidence, bestPan.corrections) };
+  const fatherLabel = lines.find((l) => isLabel(l.key, "FATHER'S NAME") || isLabel(l.key, 'FATHER NAME'));
+  const nameLabel = lines.find((l) => l !== fatherLabel && isLabel(l.key, 'NAME'));
+  const dobLabel = lines.find((l) => isLabel(l.key, 'DATE OF BIRTH'));
+  const fromLabel = (label: LayoutLine | undefined): LayoutLine | undefined => {
+    const value = label ? below(lines, label) : undefined;
+    return value && isNameLine(value) ? value : undefined;
+  };
+  let name = fromLabel(nameLabel);
+  let father = fromLabel(fatherLabel);
+  if (!name || !father) {
+    // Older cards print no labels: the first two name-like lines are the holder and the father.
+    const names = lines.filter((l) => isNameLine(l) && !isLabel(l.key, 'NAME') && !isLabel(l.key, "FATHER'S NAME") && l !== name && l !== father);
+    name ??= names.shift();
+    father ??= names.shift();
+  }
+  if (name) out['name'] = { value: cleanName(name.text).toUpperCase(), confidence: name.line.confidence };
+  if (father) out['father_name'] = { value: cleanName(father.text).toUpperCase(), confidence: father.line.confidence };
+  const dobLine = (dobLabel ? below(lines, dobLabel) : undefined) ?? lines.find((l) => parseCardDate(l.text) !== undefined);
+  const dob = dobLine ? parseCardDate(dobLine.text) : undefined;
+  if (dobLine && dob) out['date_of_birth'] = { value: dob, confidence: dobLine.line.confidence };
+  return out;
+}
+
+/** Fix letter/digit confusions in a line that should be digits. */
+function digitsOf(text: string): { digits: string; corrections: number } {
+  let digits = '';
+  let corrections = 0;
+  for (const ch of text.toUpperCase()) {
+    if (ch >= '0' && ch <= '9') digits += ch;
+    else if (ch === ' ') continue;
+    else if (TO_DIGIT[ch] && ch !== 'A' && ch !== 'T') {
+      digits += TO_DIGIT[ch];
+      corrections++;
+    } else digits += '?';
+  }
+  return { digits, corrections };
+}
+
+/** Mask an Aadhaar number but its last 4 digits: `XXXX XXXX 9012`. */
+export function maskAadhaar(digits: string): string {
+  return `XXXX XXXX ${digits.slice(-4)}`;
+}
+
+/** Extract an Aadhaar card's name, date of birth, gender and (full, unmasked) number. */
+export function extractAadhaarFields(lines: readonly LayoutLine[]): Record<string, RawField> {
+  const out: Record<string, RawField> = {};
+  let bestNumber: { digits: string; corrections: number; confidence: number; valid: boolean } | undefined;
+  for (const l of lines) {
+    if (/VID/.test(l.key) || l.key.length < 12 || l.key.length > 14) continue;
+    const { digits, corrections } = digitsOf(l.text);
+    if (!/^\d{12}$/.test(digits) || corrections > 3) continue;
+    const candidate = { digits, corrections, confidence: l.line.confidence, valid: verhoeffValidate(digits) };
+    if (!bestNumber || (candidate.valid && !bestNumber.valid) || (candidate.valid === bestNumber.valid && corrections < bestNumber.corrections)) bestNumber = candidate;
+  }
+  if (bestNumber) out['aadhaar_number'] = { value: bestNumber.digits, confidence: penalised(bestNumber.confidence, bestNumber.corrections) };
+  const dobLine = lines.find((l) => /(DOB|BIRTH)/.test(l.key) && !/ISSUE/.test(l.key) && parseCardDate(l.text) !== undefined);
+  const yobLine = dobLine ? undefined : lines.find((l) => /YEAROFBIRTH/.test(l.key) && /\d{4}/.test(l.text));
+  if (dobLine) out['date_of_birth'] = { value: parseCardDate(dobLine.text) ?? '', confidence: dobLine.line.confidence };
+  else if (yobLine) out['date_of_birth'] = { value: /\d{4}/.exec(yobLine.text)?.[0] ?? '', confidence: yobLine.line.confidence * 0.5 };
+  const genderLine = lines.find((l) => /(FEMALE|MALE|TRANSGENDER)/.test(l.key) && l.key.length <= 14);
+  if (genderLine) {
+    const gender = /FEMALE/.test(genderLine.key) ? 'FEMALE' : /TRANSGENDER/.test(genderLine.key) ? 'TRANSGENDER' : 'MALE';
+    out['gender'] = { value: gender, confidence: genderLine.line.confidence };
+  }
+  const anchor = dobLine ?? yobLine ?? genderLine;
+  const candidates = lines.filter((l) => isNameLine(l) && !/(FEMALE|MALE|DOB|VID|MERA)/.test(l.key));
+  const name = anchor
+    ? candidates.filter((l) => l.cy < anchor.cy && anchor.cy - l.cy < anchor.height * 4).sort((a, b) => b.cy - a.cy)[0]
+    : candidates[0];
+  if (name) out['name'] = { value: cleanName(name.text), confidence: name.line.confidence };
+  return out;
+}

