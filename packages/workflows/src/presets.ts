@@ -32,3 +32,10 @@ export const PROVIDER_ACTIVITY = {
   startToCloseTimeout: '1m',
   retry: PROVIDER_RETRY,
 } as const;
+
+/** Local-activity options of short database writes made while an Update waits (audit, projection). */
+export const LOCAL_STORAGE_ACTIVITY = {
+  startToCloseTimeout: '10s',
+  localRetryThreshold: '5s',
+  retry: STORAGE_RETRY,
+} as const;

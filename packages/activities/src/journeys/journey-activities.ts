@@ -134,14 +134,22 @@ export function createJourneyActivities(deps: JourneyActivityDeps): JourneyActiv
           .returning('transition_id')
           .executeTakeFirst();
         const duplicate = inserted === undefined;
-        for (const [i, event] of input.events.entries()) {
-          await appendEvent(trx, input.tenantId, {
-            type: eventType(event.type),
-            aggregateType: 'journey',
-            aggregateId: input.journeyId,
-            payload: { ...event.payload, seq: input.seq },
-            idempotencyKey: `${input.idempotencyKey}:${i}:${event.type}`,
-          });
+        if (input.events.length > 0) {
+          // One statement for all of the transition's events; a repeat inserts none.
+          await trx
+            .insertInto('events')
+            .values(
+              input.events.map((event, i) => ({
+                tenant_id: input.tenantId,
+                event_type: eventType(event.type),
+                aggregate_type: 'journey',
+                aggregate_id: input.journeyId,
+                payload: JSON.stringify({ ...event.payload, seq: input.seq }),
+                idempotency_key: `${input.idempotencyKey}:${i}:${event.type}`,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+            .execute();
         }
         return { duplicate };
       });

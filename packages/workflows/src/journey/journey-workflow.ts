@@ -5,6 +5,7 @@ import {
   continueAsNew,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -13,12 +14,12 @@ import {
 import type { JourneyActivities } from '@metis/activities';
 import { createJourney, JourneyStepError } from '@metis/fsm';
 import type { JourneyEventInput, JsonObject, PersistedJourney, StepSuccess } from '@metis/fsm';
-import { AI_ACTIVITY, STORAGE_ACTIVITY } from '../presets.ts';
+import { AI_ACTIVITY, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
 import { transitionEvents } from './business-events.ts';
 import { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, MIGRATION_REFUSED, STEP_REJECTED } from './definitions.ts';
-import type { JourneyMigrationRequest, JourneyView, JourneyWorkflowInput } from './definitions.ts';
+import type { JourneyMigrationRequest, JourneyStepRequest, JourneyView, JourneyWorkflowInput } from './definitions.ts';
 import { mapSnapshot } from './snapshot-mapping.ts';
 
 /** Continue as new after this many transitions in one run, to keep histories short. */
@@ -35,7 +36,9 @@ function rejectStep(error: unknown): never {
 export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<JourneyView> {
   const info = workflowInfo();
   const prefix = taskQueuePrefix(info.taskQueue);
-  const storage = proxyActivities<JourneyActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+  // The audit write runs as a local activity: in the same workflow task as the Update, so a step's
+  // round trip is one trip to the server plus one database transaction.
+  const storage = proxyLocalActivities<JourneyActivities>(LOCAL_STORAGE_ACTIVITY);
   const automation = proxyActivities<JourneyActivities>({ ...AI_ACTIVITY, retry: { ...AI_ACTIVITY.retry, nonRetryableErrorTypes: ['AutomationNotConfigured'] }, taskQueue: taskQueueName('interactive', prefix) });
 
   const journey = createJourney(input.config);
@@ -96,10 +99,15 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
 
   setHandler(journeyQuery, view);
 
+  const checked = new WeakMap<JourneyStepRequest, { snapshot: PersistedJourney; result: StepSuccess }>();
+
   setHandler(
     journeyStepUpdate,
     async (request) => {
-      const result = journey.step(snapshot, request.event);
+      // The validator ran against this very snapshot in this activation: reuse its result.
+      const validated = checked.get(request);
+      const result = validated && validated.snapshot === snapshot ? validated.result : journey.step(snapshot, request.event);
+      checked.delete(request);
       if (!result.ok) rejectStep(new JourneyStepError(result.errors));
       const data = request.event.type === 'SUBMIT' || request.event.type === 'OPERATOR' ? (request.event.data as JsonObject | undefined) : undefined;
       const from = snapshot.state;
@@ -112,11 +120,13 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
         if (request.event.type !== 'SUBMIT' && request.event.type !== 'OPERATOR') {
           rejectStep(new Error(`${request.event.type} events come from the journey itself, not from callers`));
         }
+        let result: StepSuccess;
         try {
-          journey.assertStep(snapshot, request.event);
+          result = journey.assertStep(snapshot, request.event);
         } catch (error) {
           rejectStep(error);
         }
+        checked.set(request, { snapshot, result });
       },
     },
   );

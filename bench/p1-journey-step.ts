@@ -1,0 +1,77 @@
+// @metis-bench needs-stack
+// P1: journey step latency — an Update round trip including the machine's transition and the
+// audit/projection/outbox write — against a raw Temporal Update with an empty handler, on the
+// same server, in the same run, alternating so both see the same conditions.
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { JourneyConfigInput } from '@metis/fsm';
+import { createMetis, createWorkers } from '@metis/sdk';
+import { testConfig, uniqueId } from '@metis/sdk/testing';
+import { rawDone, rawStep, rawUpdateWorkflow } from './support/raw-workflows.ts';
+import { ms, quantile } from './support/stats.ts';
+
+const STEPS = Number(process.env['P1_STEPS'] ?? 400);
+const WARMUP = 40;
+
+// Two states that alternate, so a journey takes any number of steps.
+const pingPong: JourneyConfigInput = {
+  journey_type: 'ping-pong',
+  version: '1',
+  fields: { n: { type: 'integer' }, email: { type: 'email' } },
+  states: [
+    { state_name: 'ping', valid_next_states: ['pong'], required_fields: ['n', 'email'], validation_rules: ['email_format'] },
+    { state_name: 'pong', valid_next_states: ['ping', 'finished'], required_fields: ['n'] },
+    { state_name: 'finished', final_state: true },
+  ],
+};
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('p1')}-` } });
+const tenantId = 'bench-p1';
+const workers = await createWorkers({ config, pools: { interactive: {}, default: {} } });
+const metis = await createMetis({ ...config, tenants: [{ tenantId, displayName: 'Benchmark', journeys: { 'ping-pong': pingPong } }] });
+
+const rawQueue = `${config.temporal.taskQueuePrefix}raw`;
+const rawWorker = await Worker.create({
+  connection: await NativeConnection.connect({ address: config.temporal.address }),
+  taskQueue: rawQueue,
+  workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./support/raw-workflows.ts', import.meta.url)), logger: new DefaultLogger('WARN') }),
+});
+const rawRun = rawWorker.run();
+const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
+
+const applicant = uniqueId('bench');
+const journeys = metis.tenant(tenantId).journeys;
+const raw = await client.workflow.start(rawUpdateWorkflow, { workflowId: uniqueId('raw-p1'), taskQueue: rawQueue });
+
+const metisTimes: number[] = [];
+const rawTimes: number[] = [];
+let state = 'ping';
+for (let i = 0; i < STEPS + WARMUP; i++) {
+  let t = performance.now();
+  const result = await journeys.submit(applicant, 'ping-pong', state, state === 'ping' ? { n: i, email: 'bench@example.com' } : { n: i }, { next: state === 'ping' ? 'pong' : 'ping' });
+  const metisMs = performance.now() - t;
+  state = result.to;
+  t = performance.now();
+  await raw.executeUpdate(rawStep, { args: [i] });
+  const rawMs = performance.now() - t;
+  if (i >= WARMUP) {
+    metisTimes.push(metisMs);
+    rawTimes.push(rawMs);
+  }
+}
+await raw.executeUpdate(rawDone);
+
+const p = (xs: number[], q: number) => quantile(xs, q);
+console.log(`P1 journey step latency over ${STEPS} steps (after ${WARMUP} warm-up), one applicant, sequential`);
+console.log(`  Metis journey step (validate + transition + audit write): p50 ${ms(p(metisTimes, 0.5))}  p95 ${ms(p(metisTimes, 0.95))}  p99 ${ms(p(metisTimes, 0.99))}`);
+console.log(`  raw Temporal Update, empty handler:                       p50 ${ms(p(rawTimes, 0.5))}  p95 ${ms(p(rawTimes, 0.95))}  p99 ${ms(p(rawTimes, 0.99))}`);
+console.log(`  p50 ratio ${(p(metisTimes, 0.5) / p(rawTimes, 0.5)).toFixed(2)}`);
+
+rawWorker.shutdown();
+await rawRun;
+await metis.close();
+await workers.shutdown();
+await client.connection.close();
+console.log(`P1 ratio=${(p(metisTimes, 0.95) / p(rawTimes, 0.95)).toFixed(2)} target<=1.3`);
