@@ -65,3 +65,76 @@ export type { BureauAttempt, BureauFailureKind } from './bureau/errors.ts';
 export { summarizeCreditReport } from './bureau/summary.ts';
 export type { CreditReportSummary } from './bureau/summary.ts';
 export type { BureauApplicant, BureauProvider, BureauPullOptions, CreditAccount, CreditAccountStatus, CreditEnquiry, CreditReport, MonthlyDaysPastDue } from './bureau/types.ts';
+export { createOcrEngine } from './ocr/ocr-engine.ts';
+export type { OcrEngine, OcrEngineOptions, OcrLine, OcrOutput, OcrWord, RecognizeOptions } from './ocr/ocr-engine.ts';
+export { defaultOcrModelPaths } from './ocr/model-files.ts';
+export type { OcrModelPaths } from './ocr/model-files.ts';
+export { decodeImage, readImageHeader, DEFAULT_IMAGE_LIMITS } from './ocr/image-input.ts';
+export type { ImageHeader, ImageLimits, RgbImage } from './ocr/image-input.ts';
+export { measureQuality, LAPLACIAN_HALF_POINT } from './ocr/quality.ts';
+export type { ImageQuality } from './ocr/quality.ts';
+export { UnreadableDocumentError } from './ocr/errors.ts';
+export type { UnreadableReason } from './ocr/errors.ts';
+export type { Charset } from './ocr/ctc.ts';
+export type { Point, Quad, RotatedRect } from './ocr/geometry.ts';
+export { analyzeDocument, DETECTION_SIZES } from './documents/intelligence/analyze.ts';
+export type { AnalyzeOptions } from './documents/intelligence/analyze.ts';
+export { classifyDocument } from './documents/intelligence/classify.ts';
+export { DOCUMENT_TYPES, DOCUMENT_FIELDS } from './documents/intelligence/types.ts';
+export type { Classification, ClassifiedType, DocumentAnalysis, DocumentType, ExtractedField, FieldViolation, RawField } from './documents/intelligence/types.ts';
+export { WrongDocumentTypeError, LowQualityDocumentError } from './documents/intelligence/errors.ts';
+export { FIELD_RULES, validateFields, validateImage } from './documents/intelligence/validate-fields.ts';
+export type { ImageRuleParams } from './documents/intelligence/validate-fields.ts';
+export { layoutLines, layoutRows } from './documents/intelligence/text-layout.ts';
+export type { LayoutLine, LayoutRow } from './documents/intelligence/text-layout.ts';
+export { createDocumentIntelligenceActivities } from './documents/intelligence/document-intelligence-activities.ts';
+export type {
+  ClassifiedDocument,
+  ClassifyDocumentInput,
+  DocumentIntelligenceActivities,
+  DocumentIntelligenceDeps,
+  ProcessDocumentInput,
+  ProcessedDocument,
+} from './documents/intelligence/document-intelligence-activities.ts';
+export { heartbeatIfActivity, isPermanentError, toActivityFailure } from './documents/intelligence/activity-support.ts';
+export { createRiskActivities, RISK_BATCH_CHUNK } from './risk/risk-activities.ts';
+export type { RiskActivities, RiskActivityDeps, ScoreRiskBatchInput, ScoreRiskInput, ScoredApplicant } from './risk/risk-activities.ts';
+export { createRiskScorer } from './risk/risk-scorer.ts';
+export type { RiskScorer, RiskScorerOptions, ScoreOptions } from './risk/risk-scorer.ts';
+export {
+  assertModelVersion,
+  listRiskModelVersions,
+  readLatestRiskVersion,
+  readRiskModel,
+  registerRiskModel,
+  riskLatestKey,
+  riskModelKeys,
+  riskModelPrefix,
+} from './risk/model-registry.ts';
+export type { LatestPointer } from './risk/model-registry.ts';
+export { trainRiskModel, rocAuc, fitLogistic, transformFeature } from './risk/train.ts';
+export type { TrainedRiskModel, TrainRiskOptions } from './risk/train.ts';
+export { buildLogisticOnnx, LOGISTIC_TENSORS } from './risk/logistic-onnx.ts';
+export { encodeOnnxModel } from './risk/onnx-builder.ts';
+export type { OnnxInitializer, OnnxModelSpec, OnnxNode, OnnxValue } from './risk/onnx-builder.ts';
+export { generateApplicants, tenantProfile, RISK_FEATURES, SYNTHETIC_DATASET } from './risk/synthetic-applicants.ts';
+export type { SyntheticApplicant, TenantProfile } from './risk/synthetic-applicants.ts';
+export { RiskModelNotFoundError, InvalidRiskInputError, RiskModelInvalidError } from './risk/errors.ts';
+export { DEFAULT_RISK_CATEGORIES } from './risk/types.ts';
+export type { ContributingFactor, FeatureTransform, RiskCategoryBand, RiskFeatures, RiskFeatureSpec, RiskModelMetadata, RiskScore } from './risk/types.ts';
+export { loadLlmEngine, sharedLlmEngine, LLM_DEFAULT_TIMEOUT_MS } from './llm/llama-cpp-engine.ts';
+export type { LlmEngineOptions } from './llm/llama-cpp-engine.ts';
+export type { LlmCompletion, LlmEngine, LlmEngineInfo, LlmEngineStats, LlmJsonCompletion, LlmJsonRequest, LlmProgress, LlmRequest } from './llm/llm-engine.ts';
+export { LlmCancelledError, LlmEngineClosedError, LlmInputError, LlmModelError, LlmOutputError, LlmTimeoutError } from './llm/errors.ts';
+export type { LlmErrorCode } from './llm/errors.ts';
+export { validateJson, maxJsonBytes } from './llm/json-schema.ts';
+export type { JsonSchema, JsonValue } from './llm/json-schema.ts';
+export { inspectModelFile } from './llm/model-file.ts';
+export type { ModelFileInfo } from './llm/model-file.ts';
+export { createLlmActivities, loadAnalysis } from './llm/llm-activities.ts';
+export type { AnalysisUsage, AnalyzeApplicationInput, AnalyzeApplicationResult, LlmActivities, LlmActivityDeps, StoreAnalysisInput, StoredAnalysis } from './llm/llm-activities.ts';
+export { underwritingNoteSchema, underwritingPrompt, RISK_FLAGS, RECOMMENDATIONS, MAX_APPLICATION_CHARS } from './llm/underwriting-note.ts';
+export type { ApplicationFields, Recommendation, RiskFlag, UnderwritingNote, UnderwritingNoteLimits } from './llm/underwriting-note.ts';
+export { generateLlamaGguf, GENERATED_MODEL_SHAPES } from './llm/gguf/generate-llama-gguf.ts';
+export type { GeneratedModel, GeneratedModelPreset, GeneratedWeightType, GenerateLlamaGgufOptions, LlamaModelShape } from './llm/gguf/generate-llama-gguf.ts';
+export type { AnalysesTable } from './storage/db/schema.ts';
