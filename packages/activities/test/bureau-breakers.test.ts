@@ -80,8 +80,8 @@ describe('bureau breakers and waterfall, against simulated bureaus', () => {
         const { report, skipped } = await pullWithWaterfall({ tenantId: tenant, config: cfg, applicant, breakers, metrics });
         assert.equal(report.provider, 'b');
         assert.deepEqual(skipped.map((s) => [s.provider, s.kind]), [['a', 'circuit_open']]);
-        assert.ok(skipped[0]!.elapsedMs < 20, `an open breaker fails fast (${skipped[0]!.elapsedMs} ms)`);
-        assert.ok(performance.now() - started < 200);
+        assert.ok(skipped[0]!.elapsedMs < 150, `an open breaker fails fast, not after the 400 ms timeout (${skipped[0]!.elapsedMs} ms)`);
+        assert.ok(performance.now() - started < 350, 'the whole pull takes less than A alone would');
       }
       assert.equal(a.stats().requests, 3, 'an open breaker sends nothing to A');
       await breakers.flush();
@@ -181,7 +181,7 @@ describe('bureau breakers and waterfall, against simulated bureaus', () => {
         () => assert.fail('expected a failure'),
         (error: unknown) => error as ApplicationFailure,
       );
-      assert.ok(performance.now() - started < 100, 'fails fast');
+      assert.ok(performance.now() - started < 250, 'fails fast, sooner than even one 300 ms provider timeout');
       assert.equal(retry.type, 'BureauUnavailable');
       assert.deepEqual((retry.details?.[0] as { attempts: { kind: string }[] }).attempts.map((x) => x.kind), ['circuit_open', 'circuit_open', 'circuit_open']);
       assert.deepEqual([a, b, c].map((s) => s.stats().requests), before);

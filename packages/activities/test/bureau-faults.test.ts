@@ -148,7 +148,7 @@ describe('bureau providers under injected faults', () => {
         elapsed.push(skipped[0]?.elapsedMs ?? -1);
       }
       assert.ok(elapsed[0]! >= 240 && elapsed[0]! < 500, `the breaker timeout (250 ms) applies, not the provider's 1000 ms: ${elapsed[0]}`);
-      assert.ok(elapsed[3]! < 20);
+      assert.ok(elapsed[3]! < 150, `an open breaker skips at once: ${elapsed[3]} ms`);
       assert.equal(sim('tradeline-v2').stats().hung, 2);
     });
   });
