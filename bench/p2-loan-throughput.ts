@@ -1,0 +1,115 @@
+// @metis-bench needs-stack
+// P2: loan workflows per second with fast (in-memory) activities against a raw Temporal
+// workflow running the same activities as no-ops, same server, same run; then 1,000 concurrent
+// journeys and the step latency while they are all open.
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { LoanApplication, StoredDecision } from '@metis/activities';
+import { sampleTenants } from '@metis/fsm';
+import { loanProcessingWorkflow, loanWorkflowId, taskQueueName } from '@metis/workflows';
+import { createMetis, createWorkers } from '@metis/sdk';
+import { testConfig, uniqueId } from '@metis/sdk/testing';
+import { rawLoanWorkflow } from './support/raw-workflows.ts';
+import { ms, pool, quantile } from './support/stats.ts';
+
+const LOANS = Number(process.env['P2_LOANS'] ?? 200);
+const JOURNEYS = Number(process.env['P2_JOURNEYS'] ?? 1000);
+const ROUNDS = 2;
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('p2')}-` } });
+const acme = sampleTenants.acme;
+const fast = {
+  recordLoanApplication: () => Promise.resolve({ created: true }),
+  verifyLoanDocuments: () => Promise.resolve({ verified: true, issues: [] }),
+  pullCreditSummary: () => Promise.resolve({ provider: 'fast', reportId: 'r', score: 800, activeAccounts: 2, enquiriesLast6Months: 0, maxDaysPastDue: 0, historyMonths: 60 }),
+  assessRisk: () => Promise.resolve({ riskScore: 0.05, riskCategory: 'low' as const, modelVersion: 'fast', contributingFactors: {} }),
+  recordLoanDecision: ({ decision }: { decision: StoredDecision }) => Promise.resolve({ decision, recorded: true }),
+  openLoanAccount: () => Promise.resolve({ accountId: 'acct' }),
+  disburseLoan: () => Promise.resolve({ transferId: 'tr' }),
+  setLoanStatus: () => Promise.resolve(),
+  deliverNotification: () => Promise.resolve({ notificationId: 'n', duplicate: false }),
+  closeLoanAccount: () => Promise.resolve(),
+  reverseDisbursement: () => Promise.resolve(),
+};
+const workers = await createWorkers({ config, activities: fast });
+const metis = await createMetis({ ...config, tenants: [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys, loanPolicy: { ruleSet: acme.ruleSet, mode: 'parallel', webhook: true } }] });
+const rawQueue = `${config.temporal.taskQueuePrefix}raw`;
+const rawWorker = await Worker.create({
+  connection: await NativeConnection.connect({ address: config.temporal.address }),
+  taskQueue: rawQueue,
+  workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./support/raw-workflows.ts', import.meta.url)), logger: new DefaultLogger('WARN') }),
+  activities: { noop: (step: string) => Promise.resolve(step) },
+});
+const rawRun = rawWorker.run();
+const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
+
+function application(i: number): LoanApplication {
+  return {
+    applicationId: uniqueId(`p2-${i}`),
+    amount: 300_000,
+    tenureMonths: 36,
+    kycStatus: 'completed',
+    applicant: { applicantId: `p2-cust-${i}`, name: 'Bench Mark', pan: 'ABCPB1234K', dateOfBirth: '1990-01-01', monthlyIncome: 150_000, employmentType: 'salaried' },
+  };
+}
+
+async function metisRound(): Promise<number> {
+  const t = performance.now();
+  await pool([...Array(LOANS).keys()], 50, async (i) => {
+    const app = application(i);
+    const handle = await client.workflow.start(loanProcessingWorkflow, {
+      workflowId: loanWorkflowId(acme.tenantId, app.applicationId),
+      taskQueue: taskQueueName('default', config.temporal.taskQueuePrefix),
+      args: [{ tenantId: acme.tenantId, application: app, policy: { ruleSet: acme.ruleSet, mode: 'parallel' } }],
+    });
+    await handle.result();
+  });
+  return LOANS / ((performance.now() - t) / 1000);
+}
+
+async function rawRound(): Promise<number> {
+  const t = performance.now();
+  await pool([...Array(LOANS).keys()], 50, async () => {
+    const handle = await client.workflow.start(rawLoanWorkflow, { workflowId: uniqueId('p2-raw'), taskQueue: rawQueue });
+    await handle.result();
+  });
+  return LOANS / ((performance.now() - t) / 1000);
+}
+
+const metisRates: number[] = [];
+const rawRates: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  rawRates.push(await rawRound());
+  metisRates.push(await metisRound());
+}
+const metisRate = Math.max(...metisRates);
+const rawRate = Math.max(...rawRates);
+console.log(`P2 loan throughput, ${LOANS} workflows per round, 50 in flight, best of ${ROUNDS} rounds`);
+console.log(`  Metis loan workflow (10 activities, rules engine, search attributes): ${metisRate.toFixed(1)} workflows/s  (rounds: ${metisRates.map((x) => x.toFixed(1)).join(', ')})`);
+console.log(`  raw workflow, the same 10 activities as no-ops:                       ${rawRate.toFixed(1)} workflows/s  (rounds: ${rawRates.map((x) => x.toFixed(1)).join(', ')})`);
+
+// 1,000 journeys open at once: start them all, then time a step on each while all are open.
+const journeys = metis.tenant(acme.tenantId).journeys;
+const applicants = [...Array(JOURNEYS).keys()].map((i) => uniqueId(`p2-j${i}`));
+const personal = { name: 'Bench Mark', email: 'bench@example.com', phone: '9876543210', date_of_birth: '1990-01-01' };
+let t0 = performance.now();
+await pool(applicants, 50, (a) => journeys.submit(a, 'kyc', 'provide_personal_details', personal, { asOf: '2026-01-15' }));
+const startSeconds = (performance.now() - t0) / 1000;
+const stepTimes: number[] = [];
+t0 = performance.now();
+await pool(applicants, 20, async (a) => {
+  const t = performance.now();
+  await journeys.submit(a, 'kyc', 'provide_pan_details', { pan_number: 'ABCPB1234K', pan_image: { bytes: 300_000, mime_type: 'image/jpeg', width: 1600, height: 1000 } });
+  stepTimes.push(performance.now() - t);
+});
+const stepSeconds = (performance.now() - t0) / 1000;
+console.log(`  ${JOURNEYS} concurrent KYC journeys: started in ${startSeconds.toFixed(1)} s; second step on each, 20 in flight: p50 ${ms(quantile(stepTimes, 0.5))}  p95 ${ms(quantile(stepTimes, 0.95))}  p99 ${ms(quantile(stepTimes, 0.99))}  (${(JOURNEYS / stepSeconds).toFixed(0)} steps/s)`);
+
+rawWorker.shutdown();
+await rawRun;
+await metis.close();
+await workers.shutdown();
+await client.connection.close();
+console.log(`P2 ratio=${(metisRate / rawRate).toFixed(2)} target>=0.9`);
