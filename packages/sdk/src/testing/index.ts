@@ -19,3 +19,5 @@ export type {
   PanTruth,
   Prng,
 } from './documents/index.ts';
+export { ensureGeneratedModel, generatedModelsDir } from './gguf/index.ts';
+export type { EnsureModelOptions } from './gguf/index.ts';

@@ -168,4 +168,28 @@ export const TENANT_TABLES = [
   'loan_applications',
   'loan_accounts',
   'notifications',
+  'analyses',
 ] as const satisfies readonly (keyof MetisDatabase)[];
+
+/** Row of `analyses`: the stored result of one LLM analysis (e.g. an underwriting note). */
+export interface AnalysesTable {
+  tenant_id: string;
+  analysis_id: string;
+  workflow_id: string;
+  kind: string;
+  status: 'completed' | 'failed';
+  input_sha256: string;
+  result: Json;
+  model: string;
+  prompt_tokens: number;
+  generated_tokens: number;
+  generation_ms: number;
+  tokens_per_second: number;
+  created_at: Timestamp;
+}
+
+// Declaration merging adds the table to the schema without editing the interface above.
+/** The Metis schema as kysely sees it. */
+export interface MetisDatabase {
+  analyses: AnalysesTable;
+}

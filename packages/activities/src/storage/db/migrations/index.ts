@@ -4,6 +4,7 @@ import type { Migration, MigrationResultSet } from 'kysely/migration';
 import { coreTablesMigration } from './0001-core-tables.ts';
 import { apiKeyLookupMigration } from './0002-api-key-lookup.ts';
 import { loansNotificationsMigration } from './0003-loans-notifications.ts';
+import { llmAnalysesMigration } from './0004-llm-analyses.ts';
 
 /** Options every migration needs. */
 export interface MigrationOptions {
@@ -17,6 +18,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
     '0001-core-tables': coreTablesMigration(options.appRole),
     '0002-api-key-lookup': apiKeyLookupMigration(options.appRole),
     '0003-loans-notifications': loansNotificationsMigration(options.appRole),
+    '0004-llm-analyses': llmAnalysesMigration(options.appRole),
   };
 }
 
