@@ -14,3 +14,6 @@ export { loanQuery, loanReviewUpdate, loanWorkflowId } from './loan/definitions.
 export type { LoanPolicy, LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './loan/definitions.ts';
 export { createSaga } from './loan/saga.ts';
 export type { Saga } from './loan/saga.ts';
+export { analysisWorkflow, analysisWorkflowId, analysisQuery } from './analysis-workflow.ts';
+export type { AnalysisStage, AnalysisView, AnalysisWorkflowInput } from './analysis-workflow.ts';
+export { LLM_ACTIVITY } from './presets.ts';

@@ -39,3 +39,10 @@ export const LOCAL_STORAGE_ACTIVITY = {
   localRetryThreshold: '5s',
   retry: STORAGE_RETRY,
 } as const;
+
+/** Activity options of LLM generation: the engine's 5-minute limit ends inside the attempt; heartbeats carry `{ tokens }`. */
+export const LLM_ACTIVITY = {
+  startToCloseTimeout: '6m',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3 },
+} as const;
