@@ -7,5 +7,5 @@ source "$here/lib/toolchain.sh"
 bash "$here/setup.sh"
 metis_toolchain
 bash "$here/stack.sh" up
-cd "$METIS_ROOT/examples/demo"
+cd "$METIS_ROOT/examples/cli"
 node --conditions=metis-source src/demo.ts

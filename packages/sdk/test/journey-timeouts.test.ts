@@ -8,6 +8,7 @@ import { createMetis, createWorkers, RequestRefusedError, StepRejectedError } fr
 import type { Metis, MetisWorkers } from '@metis/sdk';
 import { testConfig, uniqueId, waitFor } from '@metis/sdk/testing';
 import { scan, verifyDocumentsForTests } from './journey-fixtures.ts';
+import { assertReplays } from './support/replay-check.ts';
 
 // A short KYC whose states time out in seconds: the applicant has 2 s for the PAN step before
 // review, and verification is retried when its work takes longer than 1 s.
@@ -78,6 +79,7 @@ describe('journey timers and migrations', () => {
     assert.equal((timeouts[0]?.payload as { state?: string }).state, 'provide_pan');
     const transitions = await withTenant(db, tenantId, (trx) => trx.selectFrom('journey_transitions').select(['event_type', 'to_state']).where('journey_id', '=', `quick-kyc:${applicant}`).orderBy('at').execute());
     assert.deepEqual(transitions.map((t) => `${t.event_type}>${t.to_state}`), ['SUBMIT>provide_pan', 'TIMEOUT>review']);
+    await assertReplays(metis.temporal, journeyWorkflowId(tenantId, 'quick-kyc', applicant));
   });
 
   test('an automated state that overruns its timeout is cancelled and retried', async () => {
@@ -93,6 +95,7 @@ describe('journey timers and migrations', () => {
     assert.equal(attempts.get(applicant), 2, 'the first attempt timed out, the second completed');
     const timeouts = await withTenant(db, tenantId, (trx) => trx.selectFrom('events').select('event_type').where('aggregate_id', '=', `quick-kyc:${applicant}`).where('event_type', '=', 'WORKFLOW_TIMEOUT').execute());
     assert.equal(timeouts.length, 1);
+    await assertReplays(metis.temporal, journeyWorkflowId(tenantId, 'quick-kyc', applicant));
   });
 
   test('a running journey migrates to a new config version by continue-as-new', async () => {

@@ -8,6 +8,7 @@ import { createMetis, createWorkers, JourneyCompletedError, JourneyNotFoundError
 import type { Metis, MetisWorkers } from '@metis/sdk';
 import { testConfig, uniqueId, waitFor } from '@metis/sdk/testing';
 import { AADHAAR, AS_OF, scan, verifyDocumentsForTests } from './journey-fixtures.ts';
+import { assertReplays } from './support/replay-check.ts';
 
 const config = testConfig();
 const acme = sampleTenants.acme;
@@ -82,6 +83,8 @@ describe('KYC journeys on the real Temporal server', () => {
     const types = stored.events.map((e) => e.event_type);
     for (const t of ['PAN_SUBMITTED', 'AADHAR_SUBMITTED', 'DOCUMENT_UPLOADED', 'JOURNEY_COMPLETED']) assert.ok(types.includes(t), `${t} in ${types.join(',')}`);
     assert.equal(types.filter((t) => t === 'JOURNEY_STEP_COMPLETED').length, 4);
+    assert.ok(!types.includes('WORKFLOW_TIMEOUT'), 'no state of this journey timed out');
+    await assertReplays(metis.temporal, workflowId);
 
     await assert.rejects(kyc.submit(applicant, 'kyc', 'provide_personal_details', { name: 'x' }), JourneyCompletedError);
   });
@@ -114,6 +117,8 @@ describe('KYC journeys on the real Temporal server', () => {
     const done = await kyc.submit(applicant, 'kyc', 'manual_review', { reviewer_id: 'u-7', review_outcome: 'approve' }, { actor: 'operator:u-7' });
     assert.equal(done.to, 'completed');
     assert.equal(done.journey.status, 'done');
+    await waitFor(async () => ((await metis.temporal.workflow.getHandle(journeyWorkflowId(zenith.tenantId, 'kyc', applicant)).describe()).status.name === 'COMPLETED' ? true : undefined), 10_000, 'the run to close');
+    await assertReplays(metis.temporal, journeyWorkflowId(zenith.tenantId, 'kyc', applicant));
   });
 
   test('invalid steps are rejected synchronously with field errors and leave no trace in history', async () => {

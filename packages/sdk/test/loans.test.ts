@@ -4,6 +4,7 @@ import { createPgDatabase, withTenant } from '@metis/activities';
 import type { LoanApplication, MetisDatabase } from '@metis/activities';
 import { sampleTenants } from '@metis/fsm';
 import { loanWorkflowId } from '@metis/workflows';
+import type { loanProcessingWorkflow } from '@metis/workflows';
 import { createMetis, createWorkers, RequestRefusedError } from '@metis/sdk';
 import type { Metis, MetisWorkers } from '@metis/sdk';
 import { testConfig, uniqueId, waitFor } from '@metis/sdk/testing';
@@ -180,7 +181,7 @@ describe('loan processing on the real Temporal server', () => {
     const letter = open.find((d) => d.workflowId === loanWorkflowId(acme, app.applicationId));
     assert.ok(letter, 'the dead letter is listed');
     await metis.tenant(acme).deadLetters.retry(letter.deadLetterId);
-    const view = await metis.temporal.workflow.getHandle(loanWorkflowId(acme, app.applicationId)).result();
+    const view = await metis.temporal.workflow.getHandle<typeof loanProcessingWorkflow>(loanWorkflowId(acme, app.applicationId)).result();
     assert.equal(view.stage, 'done');
     row = await stored(acme, app.applicationId);
     assert.equal(row.app.status, 'disbursed');

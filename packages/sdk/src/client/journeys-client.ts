@@ -66,7 +66,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
   const configFor = (journeyType: string): JourneyConfigInput => {
     const journey = configs.get(journeyType);
     if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);
-    return journey.config as JourneyConfigInput;
+    return journey.config;
   };
 
   const update = async (applicantId: string, journeyType: string, request: JourneyStepRequest, start: boolean): Promise<JourneyStepResult> => {

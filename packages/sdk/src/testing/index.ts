@@ -21,3 +21,4 @@ export type {
 } from './documents/index.ts';
 export { ensureGeneratedModel, generatedModelsDir } from './gguf/index.ts';
 export type { EnsureModelOptions } from './gguf/index.ts';
+export { panWithScore, pansWithScore } from './bureau-pans.ts';

@@ -18,6 +18,7 @@ import { AI_ACTIVITY, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
 import { transitionEvents } from './business-events.ts';
+import type { JourneyEvent } from './business-events.ts';
 import { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, MIGRATION_REFUSED, STEP_REJECTED } from './definitions.ts';
 import type { JourneyMigrationRequest, JourneyStepRequest, JourneyView, JourneyWorkflowInput } from './definitions.ts';
 import { mapSnapshot } from './snapshot-mapping.ts';
@@ -71,14 +72,17 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
 
   // Apply an accepted step: the snapshot changes at once (so later validators see it), the audit
   // row, projection and events are written by an idempotent activity keyed by the step's id.
-  const apply = async (result: StepSuccess, actor: string, data: JsonObject | undefined): Promise<void> => {
+  // Writes are chained: one local activity at a time, in transition order, so an Update's write
+  // and a timer's write never resolve in the same activation (their order must replay exactly).
+  let writes: Promise<unknown> = Promise.resolve();
+  const apply = async (result: StepSuccess, actor: string, data: JsonObject | undefined, extraEvents: readonly JourneyEvent[] = []): Promise<void> => {
     snapshot = result.snapshot;
     steps += 1;
     stepsThisRun += 1;
     automationError = null;
     const seq = steps;
     publishState();
-    await storage.recordJourneyTransition({
+    const write = writes.then(() => storage.recordJourneyTransition({
       tenantId: input.tenantId,
       journeyId,
       workflowId: info.workflowId,
@@ -93,8 +97,10 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       ...(data ? { data } : {}),
       status: result.final ? 'completed' : 'active',
       idempotencyKey: `${info.workflowId}:${info.firstExecutionRunId}:${seq}`,
-      events: transitionEvents(journey.config, result.from, result.to, result.event, data, result.final),
-    });
+      events: [...extraEvents, ...transitionEvents(journey.config, result.from, result.to, result.event, data, result.final)],
+    }));
+    writes = write.catch(() => undefined);
+    await write;
   };
 
   setHandler(journeyQuery, view);
@@ -109,13 +115,13 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       const result = validated && validated.snapshot === snapshot ? validated.result : journey.step(snapshot, request.event);
       checked.delete(request);
       if (!result.ok) rejectStep(new JourneyStepError(result.errors));
-      const data = request.event.type === 'SUBMIT' || request.event.type === 'OPERATOR' ? (request.event.data as JsonObject | undefined) : undefined;
+      const data = request.event.type === 'SUBMIT' || request.event.type === 'OPERATOR' ? request.event.data : undefined;
       const from = snapshot.state;
       await apply(result, request.actor, data);
       return { journey: view(), from, to: result.to };
     },
     {
-      validator: (request) => {
+      validator: (request: JourneyStepRequest) => {
         if (pendingMigration) rejectStep(new Error('a migration is in progress'));
         if (request.event.type !== 'SUBMIT' && request.event.type !== 'OPERATOR') {
           rejectStep(new Error(`${request.event.type} events come from the journey itself, not from callers`));
@@ -138,7 +144,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       return Promise.resolve({ from: journey.version, to: createJourney(request.config).version });
     },
     {
-      validator: (request) => {
+      validator: (request: JourneyMigrationRequest) => {
         const refuse = (message: string): never => {
           throw ApplicationFailure.create({ type: MIGRATION_REFUSED, message, nonRetryable: true });
         };
@@ -194,24 +200,19 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     }
     // Timed out or failed: emit the timeout and follow the config (retry or move on), or wait for an operator.
     if (outcome.kind === 'timeout' || state.timeoutMs !== null) {
-      if (outcome.kind !== 'timeout') await condition(() => snapshot.state !== state.name || pendingMigration !== undefined, state.timeoutMs ?? undefined);
+      if (outcome.kind !== 'timeout' && state.timeoutMs !== null) await condition(() => snapshot.state !== state.name || pendingMigration !== undefined, state.timeoutMs);
       if (snapshot.state === state.name && !pendingMigration) await timeout(state.name, attempt);
     } else {
       await condition(() => snapshot.state !== state.name || pendingMigration !== undefined);
     }
   };
 
+  // A timer expired: the TIMEOUT transition and its WORKFLOW_TIMEOUT event are written together.
   const timeout = async (stateName: string, attempt: number): Promise<void> => {
-    await storage.emitJourneyEvent({
-      tenantId: input.tenantId,
-      journeyId,
-      type: 'WORKFLOW_TIMEOUT',
-      payload: { journeyType: journey.journeyType, state: stateName, attempt: attempt + 1 },
-      idempotencyKey: `${info.workflowId}:${info.firstExecutionRunId}:${steps}:timeout:${stateName}:${attempt}`,
-    });
     const event: JourneyEventInput = { type: 'TIMEOUT', state: stateName };
     const result = journey.step(snapshot, event);
-    if (result.ok) await apply(result, 'system', undefined);
+    if (!result.ok) return;
+    await apply(result, 'system', undefined, [{ type: 'WORKFLOW_TIMEOUT', payload: { journeyType: journey.journeyType, state: stateName, attempt: attempt + 1 } }]);
   };
 
   while (snapshot.status !== 'done') {
@@ -223,8 +224,12 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       continue;
     }
     const seen = steps;
-    const moved = await condition(() => steps !== seen || pendingMigration !== undefined, state.timeoutMs ?? undefined);
-    if (!moved) await timeout(state.name, snapshot.context.timeouts[state.name] ?? 0);
+    const settled = (): boolean => steps !== seen || pendingMigration !== undefined;
+    if (state.timeoutMs === null) {
+      await condition(settled);
+    } else if (!(await condition(settled, state.timeoutMs))) {
+      await timeout(state.name, snapshot.context.timeouts[state.name] ?? 0);
+    }
   }
 
   await condition(allHandlersFinished);

@@ -74,7 +74,7 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
       return view();
     },
     {
-      validator: (verdict) => {
+      validator: (verdict: LoanReview) => {
         if (stage !== 'review' || review) throw ApplicationFailure.create({ type: 'NoReviewPending', message: `application ${application.applicationId} is not waiting for a review`, nonRetryable: true });
         if (verdict.outcome !== 'approve' && verdict.outcome !== 'reject') throw ApplicationFailure.create({ type: 'InvalidReview', message: 'outcome must be approve or reject', nonRetryable: true });
         if (!verdict.reviewer || !verdict.reason) throw ApplicationFailure.create({ type: 'InvalidReview', message: 'a review needs a reviewer and a reason', nonRetryable: true });
@@ -140,8 +140,8 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     const reasons = [...verdict.reasons];
     let outcome = verdict.outcome;
     if (bureauDown) reasons.push(`Credit bureau unavailable (${bureauDown}) → manual_review`);
-    if (docs && !docs.verified) reasons.push('Documents not verified → manual_review');
-    if (highValue) reasons.push(`Amount ₹${application.amount} above the high-value threshold ₹${threshold} → manual_review`);
+    if (outcome !== 'reject' && docs && !docs.verified) reasons.push('Documents not verified → manual_review');
+    if (outcome !== 'reject' && highValue) reasons.push(`Amount ₹${application.amount} above the high-value threshold ₹${threshold} → manual_review`);
     // Without a credit report nothing can be decided automatically (a model score without bureau
     // data proves nothing); otherwise a rules rejection stands and other flags ask for review.
     if (bureauDown || (outcome !== 'reject' && (highValue || !docs?.verified))) outcome = 'manual_review';

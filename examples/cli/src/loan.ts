@@ -1,0 +1,65 @@
+// Submit a loan application and show each workflow step as it completes, then the decision.
+//   pnpm --filter @metis/example-cli loan -- --tenant acme-finance [--file application.json]
+//     [--amount 300000] [--tenure 36] [--income 100000] [--pan ABCPS1234K] [--review approve|reject]
+import { readFile } from 'node:fs/promises';
+import type { LoanApplication } from '@metis/activities';
+import { MetisError } from '@metis/sdk';
+import type { LoanView } from '@metis/sdk';
+import { parseArgs } from './args.ts';
+import { startExampleStack } from './example-stack.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const tenantId = args.get('tenant') ?? 'acme-finance';
+const file = args.get('file');
+const application: LoanApplication = file
+  ? (JSON.parse(await readFile(file, 'utf8')) as LoanApplication)
+  : {
+      applicationId: `loan-${crypto.randomUUID().slice(0, 8)}`,
+      amount: Number(args.get('amount') ?? 300_000),
+      tenureMonths: Number(args.get('tenure') ?? 36),
+      purpose: 'home improvement',
+      kycStatus: 'completed',
+      documents: [{ kind: 'bank-statements', documentId: 'statement-1' }],
+      applicant: {
+        applicantId: args.get('applicant') ?? `applicant-${crypto.randomUUID().slice(0, 8)}`,
+        name: args.get('name') ?? 'Priya Sharma',
+        pan: args.get('pan') ?? 'ABCPS1234K',
+        dateOfBirth: args.get('dob') ?? '1990-04-01',
+        monthlyIncome: Number(args.get('income') ?? 100_000),
+        employmentType: 'salaried',
+      },
+    };
+
+const stack = await startExampleStack();
+try {
+  const loans = stack.metis.tenant(tenantId).loans;
+  const { workflowId } = await loans.apply(application);
+  console.log(`application ${application.applicationId}: ₹${application.amount} over ${application.tenureMonths} months (${workflowId})`);
+  let shown = 0;
+  const progress = (view: LoanView): void => {
+    for (const s of view.steps.slice(shown)) console.log(`  ✓ ${s.step.padEnd(13)} ${s.detail}`);
+    shown = view.steps.length;
+  };
+  let decision = await loans.waitForDecision(application.applicationId, { onProgress: progress, pollMs: 150 });
+  const review = args.get('review');
+  if (decision.outcome === 'manual_review' && (review === 'approve' || review === 'reject')) {
+    console.log(`  … waiting for review; reviewer says ${review}`);
+    const view = await loans.review(application.applicationId, { outcome: review, reviewer: 'cli-reviewer', reason: 'reviewed from the CLI' });
+    decision = view.decision ?? decision;
+  }
+  for (;;) {
+    const view = await loans.get(application.applicationId);
+    progress(view);
+    if (view.stage === 'done' || view.stage === 'failed' || view.stage === 'review') break;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  console.log(`decision: ${decision.outcome.toUpperCase()} (confidence ${decision.confidence.toFixed(2)}, by ${decision.decidedBy})`);
+  for (const r of decision.reasons) console.log(`  - ${r}`);
+  for (const c of decision.conditions) console.log(`  condition: ${c}`);
+  console.log(`history: ${stack.metis.workflowUrl(workflowId)}`);
+} catch (error) {
+  console.error(error instanceof MetisError ? `error: ${error.message}` : error);
+  process.exitCode = 1;
+} finally {
+  await stack.close();
+}
