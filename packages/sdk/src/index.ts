@@ -1,7 +1,7 @@
 export { createMetis } from './client/create-metis.ts';
 export type { CreateMetisOptions, Metis, TenantClient, TenantDefinition } from './client/create-metis.ts';
 export type { DocumentUpload, TenantDocuments, UploadedDocument } from './client/documents-client.ts';
-export type { JourneySummary, OperatorAction, SubmitOptions, TenantJourneys } from './client/journeys-client.ts';
+export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, TenantJourneys } from './client/journeys-client.ts';
 export type { TenantLoans } from './client/loans-client.ts';
 export type { DeadLetter, TenantDeadLetters } from './client/dead-letters-client.ts';
 export { createWorkers } from './worker/create-workers.ts';

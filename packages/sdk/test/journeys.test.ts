@@ -45,8 +45,18 @@ describe('KYC journeys on the real Temporal server', () => {
     const s1 = await kyc.submit(applicant, 'kyc', 'provide_personal_details', { name: 'Rahul Kumar Sharma', email: 'rahul@example.com', phone: '+919876543210', date_of_birth: '1990-04-01' }, { asOf: AS_OF });
     assert.equal(s1.to, 'provide_pan_details');
     assert.deepEqual(s1.journey.missingFields, ['pan_number', 'pan_image']);
-    const s2 = await kyc.submit(applicant, 'kyc', 'provide_pan_details', { pan_number: 'ABCPS1234K', pan_image: scan() });
+    // The PAN image is uploaded to the tenant's prefix and recorded before the step references it.
+    const image = new Uint8Array(40_000).fill(7);
+    const s2 = await kyc.submit(applicant, 'kyc', 'provide_pan_details', { pan_number: 'ABCPS1234K' }, {
+      documents: { pan_image: { kind: 'pan', body: image, contentType: 'image/jpeg', metadata: { width: 1600, height: 1000, blur_score: 0.1, brightness_score: 0.5 } } },
+    });
     assert.equal(s2.to, 'provide_aadhar_details');
+    const panImage = s2.journey.data['pan_image'] as { document_id: string; bytes: number; mime_type: string };
+    assert.equal(panImage.bytes, 40_000);
+    assert.equal(panImage.mime_type, 'image/jpeg');
+    const doc = await withTenant(db, acme.tenantId, (trx) => trx.selectFrom('documents').select(['object_key', 'size_bytes']).where('document_id', '=', panImage.document_id).executeTakeFirstOrThrow());
+    assert.equal(doc.object_key, `tenants/${acme.tenantId}/documents/pan/${panImage.document_id}`);
+    assert.equal(Number(doc.size_bytes), 40_000);
     const s3 = await kyc.submit(applicant, 'kyc', 'provide_aadhar_details', { aadhar_number: AADHAAR, aadhar_image: scan() });
     assert.equal(s3.to, 'document_verification');
     const done = await waitFor(async () => {

@@ -113,10 +113,11 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
       if (!entry) throw new TenantUnknownError(tenantId);
       let c = clients.get(tenantId);
       if (!c) {
+        const documents = tenantDocuments(client, resources.objects, tenantId, prefix);
         c = {
           tenantId,
-          documents: tenantDocuments(client, resources.objects, tenantId, prefix),
-          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix),
+          documents,
+          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix, documents),
           loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix),
           deadLetters: tenantDeadLetters(client, resources.db, tenantId),
         };

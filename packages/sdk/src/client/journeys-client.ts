@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { createJourney } from '@metis/fsm';
+import type { DocumentKind } from '@metis/activities';
 import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
 import {
   journeyMigrateUpdate,
@@ -15,10 +16,23 @@ import {
 } from '@metis/workflows';
 import type { JourneyStepRequest, JourneyStepResult, JourneyView } from '@metis/workflows';
 import { JourneyCompletedError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
+import type { TenantDocuments } from './documents-client.ts';
 import { explainUpdateFailure, isNotFound } from './failures.ts';
+
+/** A file to upload and reference from a document field of the step. */
+export interface StepDocument {
+  /** Kind of document, which decides its folder under the tenant's prefix. */
+  readonly kind: DocumentKind;
+  readonly body: Uint8Array;
+  readonly contentType?: string;
+  /** Quality scores and dimensions measured by the caller or the OCR activity, passed to the rules. */
+  readonly metadata?: JsonObject;
+}
 
 /** Options of a submitted step. */
 export interface SubmitOptions {
+  /** Files to upload first; each becomes the document metadata of its field (`document_id`, `bytes`, `mime_type`). */
+  readonly documents?: Readonly<Record<string, StepDocument>>;
   /** Who submits (default `applicant:{applicantId}`), recorded in the audit trail. */
   readonly actor?: string;
   /** Chosen next state, when the step has several. */
@@ -62,7 +76,7 @@ export interface TenantJourneys {
 }
 
 /** Create the journeys API of one tenant. */
-export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined): TenantJourneys {
+export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments): TenantJourneys {
   const configFor = (journeyType: string): JourneyConfigInput => {
     const journey = configs.get(journeyType);
     if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);
@@ -101,7 +115,15 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
   };
 
   return {
-    submit(applicantId, journeyType, step, data, options = {}) {
+    async submit(applicantId, journeyType, step, data, options = {}) {
+      // The seed's write flow: the bytes go to the tenant's prefix (and are recorded) before the
+      // step that references them.
+      const uploaded: JsonObject = {};
+      for (const [field, doc] of Object.entries(options.documents ?? {})) {
+        const stored = await documents.upload({ kind: doc.kind, body: doc.body, ...(doc.contentType ? { contentType: doc.contentType } : {}) });
+        uploaded[field] = { ...doc.metadata, document_id: stored.documentId, bytes: stored.sizeBytes, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
+      }
+      data = { ...data, ...uploaded };
       return update(
         applicantId,
         journeyType,
