@@ -1,5 +1,7 @@
 import { ConfigurationError } from '@metis/activities';
 import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities';
+import { createDerivedKeyring } from './codec/keyring.ts';
+import type { Keyring } from './codec/keyring.ts';
 
 /** Where the Temporal frontend is. */
 export interface TemporalConfig {
@@ -33,6 +35,8 @@ export interface MetisConfig {
   readonly database: DatabaseConfig;
   /** S3-compatible object store. */
   readonly objectStore: MinioObjectStoreConfig;
+  /** Encrypt every Temporal payload with its tenant's key (AES-256-GCM); off when absent. */
+  readonly encryption?: { readonly keyring: Keyring };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -58,6 +62,13 @@ function checkUrl(name: string, value: string, protocols: readonly string[]): st
 /** Read the configuration from environment variables, with defaults for the local stack. */
 export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
   const pg = ['postgres:', 'postgresql:'];
+  const masterKey = env['METIS_PAYLOAD_KEY'];
+  let encryption: MetisConfig['encryption'];
+  if (masterKey) {
+    const bytes = Buffer.from(masterKey, 'base64');
+    if (bytes.byteLength < 32) throw new ConfigurationError('INVALID_CONFIG', 'METIS_PAYLOAD_KEY must be at least 32 bytes, base64-encoded', { hint: 'Generate one with `openssl rand -base64 32`' });
+    encryption = { keyring: createDerivedKeyring({ masterKey: bytes, version: Number(env['METIS_PAYLOAD_KEY_VERSION'] ?? 1) }) };
+  }
   const prefix = env['METIS_TASK_QUEUE_PREFIX'];
   return {
     temporal: {
@@ -78,5 +89,6 @@ export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
       bucket: pick(env, 'METIS_S3_BUCKET', 'metis'),
       region: pick(env, 'METIS_S3_REGION', 'us-east-1'),
     },
+    ...(encryption ? { encryption } : {}),
   };
 }

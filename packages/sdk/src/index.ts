@@ -17,3 +17,8 @@ export type { CreditSummary, DocumentCheck, DocumentKind, LoanApplicant, LoanApp
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 export { POOLS, taskQueueName } from '@metis/workflows';
 export type { Pool } from '@metis/workflows';
+export { createDerivedKeyring, UnknownKeyError } from './codec/keyring.ts';
+export type { Keyring } from './codec/keyring.ts';
+export { createTenantPayloadCodec, tenantOfWorkflowId, ENCRYPTED_ENCODING } from './codec/tenant-codec.ts';
+export { startCodecServer } from './codec/codec-server.ts';
+export type { CodecServer, CodecServerOptions } from './codec/codec-server.ts';

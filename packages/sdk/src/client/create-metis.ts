@@ -6,6 +6,7 @@ import type { LoanPolicy } from '@metis/workflows';
 import type { MetisConfig } from '../config.ts';
 import { connectClient } from '../connect.ts';
 import { TenantUnknownError } from '../errors.ts';
+import { createTenantPayloadCodec } from '../codec/tenant-codec.ts';
 import { openResources } from '../resources.ts';
 import { tenantDeadLetters } from './dead-letters-client.ts';
 import type { TenantDeadLetters } from './dead-letters-client.ts';
@@ -83,7 +84,11 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   }
   const connection = connecting.value;
   const resources = opening.value;
-  const client = new Client({ connection, namespace: options.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: options.temporal.namespace,
+    ...(options.encryption ? { dataConverter: { payloadCodecs: [createTenantPayloadCodec(options.encryption.keyring)] } } : {}),
+  });
   const prefix = options.temporal.taskQueuePrefix;
   const clients = new Map<string, TenantClient>();
 

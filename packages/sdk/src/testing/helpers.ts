@@ -8,6 +8,7 @@ export function testConfig(overrides: { temporal?: Partial<MetisConfig['temporal
     temporal: { ...base.temporal, ...overrides.temporal },
     database: { ...base.database, ...overrides.database },
     objectStore: { ...base.objectStore, ...overrides.objectStore },
+    ...(base.encryption ? { encryption: base.encryption } : {}),
   };
 }
 

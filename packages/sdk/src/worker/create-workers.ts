@@ -7,6 +7,7 @@ import type { Pool } from '@metis/workflows';
 import type { MetisConfig } from '../config.ts';
 import { connectWorker } from '../connect.ts';
 import { openResources } from '../resources.ts';
+import { createTenantPayloadCodec } from '../codec/tenant-codec.ts';
 import { bundleMetisWorkflows } from './workflow-bundle.ts';
 
 /** Concurrency of one pool's worker. */
@@ -78,6 +79,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   let workers: Worker[];
   try {
     const workflowBundle = await bundleMetisWorkflows();
+    const dataConverter = config.encryption ? { payloadCodecs: [createTenantPayloadCodec(config.encryption.keyring)] } : undefined;
     workers = await Promise.all(
       selected.map((pool) => {
         const sizing = options.pools?.[pool] ?? {};
@@ -87,6 +89,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
           taskQueue: taskQueueName(pool, config.temporal.taskQueuePrefix),
           workflowBundle,
           activities,
+          ...(dataConverter ? { dataConverter } : {}),
           ...(sizing.maxConcurrentWorkflowTasks ? { maxConcurrentWorkflowTaskExecutions: sizing.maxConcurrentWorkflowTasks } : {}),
           ...(sizing.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: sizing.maxConcurrentActivities } : {}),
         });
