@@ -93,6 +93,28 @@ describe('LLM engine on llama.cpp with a generated model', () => {
     }
   });
 
+  test('a model with a chat template gets system and user prompts in its format', async () => {
+    const chatPath = join(dir, 'chat.gguf');
+    const chatml =
+      "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    await generateLlamaGguf({ path: chatPath, shape: 'tiny', chatTemplate: chatml });
+    assert.equal((await inspectModelFile(chatPath)).hasChatTemplate, true);
+    const chat = await loadLlmEngine({ modelPath: chatPath, sequences: 1, threads: 1, contextSize: 1024 });
+    const raw = await loadLlmEngine({ modelPath: chatPath, sequences: 1, threads: 1, contextSize: 1024, promptFormat: 'raw' });
+    try {
+      const p = underwritingPrompt(application(1));
+      const wrapped = await chat.completeJson({ ...p, schema });
+      const plain = await raw.completeJson({ ...p, schema });
+      assertNote(wrapped.value);
+      assertNote(plain.value);
+      // The template adds role markers around both messages and opens the assistant turn.
+      assert.ok(wrapped.promptTokens > plain.promptTokens + 'im_start'.length * 3, `${wrapped.promptTokens} vs ${plain.promptTokens}`);
+    } finally {
+      await chat.close();
+      await raw.close();
+    }
+  });
+
   test('concurrent requests all complete, decoded together, with the same output as one at a time', async () => {
     const prompts = Array.from({ length: 10 }, (_, i) => underwritingPrompt(application(i)));
     const serial: string[] = [];

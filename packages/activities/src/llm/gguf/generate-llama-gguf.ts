@@ -43,6 +43,8 @@ export interface GenerateLlamaGgufOptions {
   readonly weightType?: GeneratedWeightType;
   /** `general.name` written into the file. */
   readonly name?: string;
+  /** A Jinja chat template to embed (`tokenizer.chat_template`), to exercise chat formatting. */
+  readonly chatTemplate?: string;
 }
 
 /** What `generateLlamaGguf` wrote. */
@@ -137,6 +139,7 @@ export async function generateLlamaGguf(options: GenerateLlamaGgufOptions): Prom
     ['tokenizer.ggml.eos_token_id', u32(2)],
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: true }],
     ['tokenizer.ggml.add_eos_token', { type: 'bool', value: false }],
+    ...(options.chatTemplate === undefined ? [] : [['tokenizer.chat_template', { type: 'string', value: options.chatTemplate }] as const]),
   ];
   const residual = 0.5 / Math.sqrt(2 * shape.blockCount);
   const tensors: GgufTensor[] = [
