@@ -138,3 +138,9 @@ export type { ApplicationFields, Recommendation, RiskFlag, UnderwritingNote, Und
 export { generateLlamaGguf, GENERATED_MODEL_SHAPES } from './llm/gguf/generate-llama-gguf.ts';
 export type { GeneratedModel, GeneratedModelPreset, GeneratedWeightType, GenerateLlamaGgufOptions, LlamaModelShape } from './llm/gguf/generate-llama-gguf.ts';
 export type { AnalysesTable } from './storage/db/schema.ts';
+export { checkRiskModel, metadataLogit } from './risk/model-check.ts';
+export { extractFieldsFromLines } from './documents/intelligence/external-lines.ts';
+export type { ExternalLine } from './documents/intelligence/external-lines.ts';
+export { extractFields } from './documents/intelligence/analyze.ts';
+export type { DetectedLines, PendingLine } from './ocr/ocr-engine.ts';
+export { DEFAULT_SQUEEZE } from './ocr/ocr-engine.ts';

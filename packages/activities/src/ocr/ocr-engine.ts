@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sampleRect } from './crop.ts';
 import { ctcDecode, loadDictionary } from './ctc.ts';
-import type { Charset, CtcDictionary } from './ctc.ts';
+import type { Charset } from './ctc.ts';
 import { detectText } from './detection.ts';
+import { orientationVotes } from './direction.ts';
 import type { DetectionOptions, TextRegion } from './detection.ts';
 import { rectCorners } from './geometry.ts';
 import type { Quad, RotatedRect } from './geometry.ts';
@@ -28,11 +29,14 @@ export interface OcrEngineOptions {
   /** Word-boundary recovery settings. */
   readonly words?: WordGapOptions;
   /**
-   * Horizontal scale of line strips relative to their true aspect (default 0.7). Recognition cost is
+   * Horizontal scale of line strips relative to their true aspect (default `DEFAULT_SQUEEZE`). Recognition cost is
    * proportional to strip width; PP-OCRv4 still reads Latin print squeezed this far.
    */
   readonly squeeze?: number;
 }
+
+/** Default horizontal scale of recognition strips. */
+export const DEFAULT_SQUEEZE = 0.7;
 
 /** A word of a recognised line. */
 export interface OcrWord {
@@ -70,8 +74,33 @@ export interface OcrOutput {
 export interface RecognizeOptions {
   /** Override the detector's input size for this image. */
   readonly detectionMaxSide?: number;
+  /** Override the engine's strip squeeze for this image. */
+  readonly squeeze?: number;
   /** Called between stages (e.g. to heartbeat). */
   readonly onProgress?: (stage: 'detected' | 'oriented' | 'recognized') => void;
+}
+
+/** A detected, oriented text line waiting for recognition. */
+export interface PendingLine {
+  /** Rectangle in image coordinates, its angle pointing along the reading direction. */
+  readonly rect: RotatedRect;
+  /** Detection score. */
+  readonly score: number;
+  /** Width of its recognition strip, in pixels: recognition cost is proportional to it. */
+  readonly stripWidth: number;
+  /** Whether the direction classifier turned it 180°. */
+  readonly upsideDown: boolean;
+  /** Horizontal scale of its strip relative to the true aspect. */
+  readonly squeeze: number;
+}
+
+/** Detected and oriented lines, before recognition. */
+export interface DetectedLines {
+  readonly width: number;
+  readonly height: number;
+  /** Lines top to bottom, then left to right. */
+  readonly lines: readonly PendingLine[];
+  readonly timings: { readonly detectMs: number; readonly directionMs: number };
 }
 
 /** A reusable OCR pipeline: one inference session per model, created once per worker. */
@@ -80,6 +109,10 @@ export interface OcrEngine {
   readonly intraOpThreads: number;
   /** Detect, orient and recognise every line of text in an image. */
   recognize(image: RgbImage, options?: RecognizeOptions): Promise<OcrOutput>;
+  /** Detect and orient the lines of text, without reading them. */
+  detect(image: RgbImage, options?: RecognizeOptions): Promise<DetectedLines>;
+  /** Read detected lines (any subset, in any order); returns one line per input, in input order. */
+  read(image: RgbImage, lines: readonly PendingLine[]): Promise<OcrLine[]>;
   /** Release the inference sessions. */
   dispose(): Promise<void>;
 }
@@ -88,12 +121,6 @@ const REC_HEIGHT = 48;
 const DIR_WIDTH = 192;
 const MAX_REC_WIDTH = 1600;
 const MAX_BATCH = 6;
-
-interface Prepared {
-  readonly region: TextRegion;
-  readonly width: number;
-  flip: boolean;
-}
 
 function readingOrder(a: TextRegion, b: TextRegion): number {
   const sameRow = Math.abs(a.rect.cy - b.rect.cy) < Math.min(a.rect.h, b.rect.h) * 0.5;
@@ -121,8 +148,8 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     graphOptimizationLevel: 'all',
   };
   const useDirection = options.directionClassifier ?? true;
-  const squeeze = options.squeeze ?? 0.7;
-  const wordOptions = { ...options.words, spaceRatio: (options.words?.spaceRatio ?? 0.36) * squeeze };
+  const defaultSqueeze = options.squeeze ?? DEFAULT_SQUEEZE;
+  const spaceRatio = options.words?.spaceRatio ?? 0.36;
   const [det, rec, dir, dict] = await Promise.all([
     InferenceSession.create(paths.detection, sessionOptions),
     InferenceSession.create(paths.recognition, sessionOptions),
@@ -130,23 +157,45 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     loadDictionary(paths.dictionary, options.charset ?? 'latin'),
   ]);
 
-  const orient = async (image: RgbImage, items: Prepared[]): Promise<void> => {
-    if (!dir || items.length === 0) return;
-    const tensor = new Float32Array(items.length * 3 * REC_HEIGHT * DIR_WIDTH);
-    items.forEach((item, index) => {
-      sampleRect(image, item.region.rect, Math.min(DIR_WIDTH, item.width), { tensor, index, height: REC_HEIGHT, stride: DIR_WIDTH });
+  /** Probability that each line is upside down (0 without the classifier). */
+  const upsideDown = async (image: RgbImage, regions: readonly TextRegion[], widths: readonly number[]): Promise<Float32Array> => {
+    const p = new Float32Array(regions.length);
+    if (!dir || regions.length === 0) return p;
+    const tensor = new Float32Array(regions.length * 3 * REC_HEIGHT * DIR_WIDTH);
+    regions.forEach((region, index) => {
+      sampleRect(image, region.rect, Math.min(DIR_WIDTH, widths[index] ?? DIR_WIDTH), { tensor, index, height: REC_HEIGHT, stride: DIR_WIDTH });
     });
-    const out = await dir.run({ [dir.inputNames[0] ?? 'x']: new Tensor('float32', tensor, [items.length, 3, REC_HEIGHT, DIR_WIDTH]) });
+    const out = await dir.run({ [dir.inputNames[0] ?? 'x']: new Tensor('float32', tensor, [regions.length, 3, REC_HEIGHT, DIR_WIDTH]) });
     const probs = out[dir.outputNames[0] ?? '']?.data as Float32Array;
-    items.forEach((item, i) => {
-      item.flip = (probs[i * 2 + 1] ?? 0) > 0.9;
-    });
+    for (let i = 0; i < regions.length; i++) p[i] = probs[i * 2 + 1] ?? 0;
+    return p;
   };
 
-  const recognizeBatch = async (image: RgbImage, batch: Prepared[], dictionary: CtcDictionary): Promise<OcrLine[]> => {
-    const stride = Math.max(...batch.map((b) => b.width));
+  const detect = async (image: RgbImage, callOptions: RecognizeOptions = {}): Promise<DetectedLines> => {
+    const t0 = performance.now();
+    const detOptions = { ...options.detection, ...(callOptions.detectionMaxSide ? { maxSide: callOptions.detectionMaxSide } : {}) };
+    const regions = (await detectText(det, image, detOptions)).sort(readingOrder);
+    callOptions.onProgress?.('detected');
+    const t1 = performance.now();
+    const squeeze = callOptions.squeeze ?? defaultSqueeze;
+    const widths = regions.map((r) => Math.max(8, Math.min(MAX_REC_WIDTH, Math.round((squeeze * r.rect.w * REC_HEIGHT) / Math.max(1, r.rect.h)))));
+    const p180 = await upsideDown(image, regions, widths);
+    const flips = orientationVotes(regions.map((r, i) => ({ rect: r.rect, p180: p180[i] ?? 0 })));
+    callOptions.onProgress?.('oriented');
+    const lines = regions.map((r, i) => ({
+      rect: flips[i] ? { ...r.rect, angle: r.rect.angle + Math.PI } : r.rect,
+      score: r.score,
+      stripWidth: widths[i] ?? 8,
+      upsideDown: flips[i] ?? false,
+      squeeze,
+    }));
+    return { width: image.width, height: image.height, lines, timings: { detectMs: t1 - t0, directionMs: performance.now() - t1 } };
+  };
+
+  const recognizeBatch = async (image: RgbImage, batch: readonly PendingLine[]): Promise<OcrLine[]> => {
+    const stride = Math.max(...batch.map((b) => b.stripWidth));
     const tensor = new Float32Array(batch.length * 3 * REC_HEIGHT * stride);
-    const greys = batch.map((item, index) => sampleRect(image, item.region.rect, item.width, { tensor, index, height: REC_HEIGHT, stride }, item.flip));
+    const greys = batch.map((item, index) => sampleRect(image, item.rect, item.stripWidth, { tensor, index, height: REC_HEIGHT, stride }));
     const out = await rec.run({ [rec.inputNames[0] ?? 'x']: new Tensor('float32', tensor, [batch.length, 3, REC_HEIGHT, stride]) });
     const result = out[rec.outputNames[0] ?? ''];
     const probs = result?.data;
@@ -154,59 +203,53 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     const steps = Number(result.dims[1]);
     const pxPerStep = stride / steps;
     return batch.map((item, i) => {
-      const own = Math.min(steps, Math.ceil(item.width / pxPerStep));
-      const chars = ctcDecode(probs, i * steps * dictionary.classes, own, dictionary);
-      const grey = greys[i] as Float32Array;
-      const words = splitWords(chars, inkProfile(grey, item.width, REC_HEIGHT), pxPerStep, wordOptions);
-      const rect = item.flip ? { ...item.region.rect, angle: item.region.rect.angle + Math.PI } : item.region.rect;
+      const own = Math.min(steps, Math.ceil(item.stripWidth / pxPerStep));
+      const chars = ctcDecode(probs, i * steps * dict.classes, own, dict);
+      const words = splitWords(chars, inkProfile(greys[i] as Float32Array, item.stripWidth, REC_HEIGHT), pxPerStep, { ...options.words, spaceRatio: spaceRatio * item.squeeze });
       const confidence = chars.length ? chars.reduce((s, c) => s + c.prob, 0) / chars.length : 0;
       return {
         text: words.map((w) => w.text).join(' '),
         confidence,
-        words: words.map((w) => ({ text: w.text, confidence: w.confidence, box: wordBox(rect, w.start, w.end, item.width) })),
-        box: rectCorners(rect),
-        rect,
-        upsideDown: item.flip,
+        words: words.map((w) => ({ text: w.text, confidence: w.confidence, box: wordBox(item.rect, w.start, w.end, item.stripWidth) })),
+        box: rectCorners(item.rect),
+        rect: item.rect,
+        upsideDown: item.upsideDown,
       };
     });
   };
 
+  const read = async (image: RgbImage, lines: readonly PendingLine[]): Promise<OcrLine[]> => {
+    // Batch lines of similar strip width so padding stays small.
+    const order = lines.map((_, i) => i).sort((a, b) => (lines[a]?.stripWidth ?? 0) - (lines[b]?.stripWidth ?? 0));
+    const out = new Array<OcrLine | undefined>(lines.length);
+    for (let i = 0; i < order.length; ) {
+      const first = lines[order[i] as number] as PendingLine;
+      const members = [order[i] as number];
+      let j = i + 1;
+      while (j < order.length && members.length < MAX_BATCH && (lines[order[j] as number]?.stripWidth ?? 0) <= first.stripWidth * 1.3) members.push(order[j++] as number);
+      const decoded = await recognizeBatch(image, members.map((m) => lines[m] as PendingLine));
+      members.forEach((m, k) => {
+        out[m] = decoded[k];
+      });
+      i = j;
+    }
+    return out as OcrLine[];
+  };
+
   return {
     intraOpThreads: threads,
+    detect,
+    read,
     async recognize(image, callOptions = {}) {
+      const detected = await detect(image, callOptions);
       const t0 = performance.now();
-      const detOptions = { ...options.detection, ...(callOptions.detectionMaxSide ? { maxSide: callOptions.detectionMaxSide } : {}) };
-      const regions = (await detectText(det, image, detOptions)).sort(readingOrder);
-      callOptions.onProgress?.('detected');
-      const t1 = performance.now();
-      const items: Prepared[] = regions.map((region) => ({
-        region,
-        width: Math.max(8, Math.min(MAX_REC_WIDTH, Math.round((squeeze * region.rect.w * REC_HEIGHT) / Math.max(1, region.rect.h)))),
-        flip: false,
-      }));
-      await orient(image, items);
-      callOptions.onProgress?.('oriented');
-      const t2 = performance.now();
-      const order = items.map((_, i) => i).sort((a, b) => (items[a]?.width ?? 0) - (items[b]?.width ?? 0));
-      const lines: (OcrLine | undefined)[] = new Array<OcrLine | undefined>(items.length);
-      for (let i = 0; i < order.length; ) {
-        const first = items[order[i] as number] as Prepared;
-        const members = [order[i] as number];
-        let j = i + 1;
-        while (j < order.length && members.length < MAX_BATCH && (items[order[j] as number]?.width ?? 0) <= first.width * 1.3) members.push(order[j++] as number);
-        const decoded = await recognizeBatch(image, members.map((m) => items[m] as Prepared), dict);
-        members.forEach((m, k) => {
-          lines[m] = decoded[k];
-        });
-        i = j;
-      }
+      const lines = await read(image, detected.lines);
       callOptions.onProgress?.('recognized');
-      const t3 = performance.now();
       return {
         width: image.width,
         height: image.height,
-        lines: lines.filter((l): l is OcrLine => l !== undefined && l.text.length > 0),
-        timings: { detectMs: t1 - t0, directionMs: t2 - t1, recognizeMs: t3 - t2 },
+        lines: lines.filter((l) => l.text.length > 0),
+        timings: { ...detected.timings, recognizeMs: performance.now() - t0 },
       };
     },
     async dispose() {

@@ -2,6 +2,7 @@ import { ObjectKeyError, ObjectNotFoundError } from '../errors.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
 import { assertTenantId } from '../tenancy/tenant-id.ts';
 import { RiskModelInvalidError, RiskModelNotFoundError } from './errors.ts';
+import { checkRiskModel } from './model-check.ts';
 import type { RiskModelMetadata } from './types.ts';
 
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -37,7 +38,7 @@ export interface LatestPointer {
   readonly registeredAt: string;
 }
 
-/** Store a model version and its metadata; by default also point `latest` at it (written last). */
+/** Check a model with onnxruntime, store it and its metadata; by default then point `latest` at it (written last). */
 export async function registerRiskModel(
   store: ObjectStore,
   model: { readonly onnx: Uint8Array; readonly metadata: RiskModelMetadata },
@@ -45,6 +46,7 @@ export async function registerRiskModel(
 ): Promise<{ onnxKey: string; metadataKey: string }> {
   const { tenantId, version } = model.metadata;
   const keys = riskModelKeys(tenantId, version);
+  await checkRiskModel(model);
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
   await store.put(keys.onnx, model.onnx, { contentType: 'application/octet-stream' });
   await store.put(keys.metadata, json(model.metadata), { contentType: 'application/json' });

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { MetisError, ObjectKeyError, ObjectNotFoundError } from '../../errors.ts';
+import { InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError } from '../../errors.ts';
 import { UnreadableDocumentError } from '../../ocr/errors.ts';
 import { InvalidRiskInputError, RiskModelInvalidError, RiskModelNotFoundError } from '../../risk/errors.ts';
 import { LowQualityDocumentError, WrongDocumentTypeError } from './errors.ts';
@@ -34,6 +34,7 @@ const PERMANENT = [
   RiskModelInvalidError,
   ObjectKeyError,
   ObjectNotFoundError,
+  InvalidTenantIdError,
 ];
 
 /** Report whether retrying cannot fix an error (bad input, missing object or model). */

@@ -1,15 +1,15 @@
 import type { ValidationRegistry } from '@metis/fsm';
 import { UnreadableDocumentError } from '../../ocr/errors.ts';
 import { decodeImage } from '../../ocr/image-input.ts';
-import type { ImageLimits } from '../../ocr/image-input.ts';
-import type { OcrEngine } from '../../ocr/ocr-engine.ts';
+import type { ImageLimits, RgbImage } from '../../ocr/image-input.ts';
+import type { OcrEngine, OcrLine, PendingLine } from '../../ocr/ocr-engine.ts';
 import { measureQuality } from '../../ocr/quality.ts';
 import { classifyDocument } from './classify.ts';
 import { LowQualityDocumentError, WrongDocumentTypeError } from './errors.ts';
 import { extractBankStatementFields } from './extract-bank-statement.ts';
 import { extractAadhaarFields, extractPanFields } from './extract-cards.ts';
 import { layoutLines, layoutRows } from './text-layout.ts';
-import type { DocumentAnalysis, DocumentType, RawField } from './types.ts';
+import type { ClassifiedType, DocumentAnalysis, DocumentType, RawField } from './types.ts';
 import { validateFields, validateImage } from './validate-fields.ts';
 import type { ImageRuleParams } from './validate-fields.ts';
 
@@ -27,16 +27,29 @@ export interface AnalyzeOptions {
   readonly limits?: ImageLimits;
   /** Detector input size; default 640 for card-shaped images, 1280 for pages. */
   readonly detectionMaxSide?: number;
+  /** Strip squeeze; default the engine's for card-shaped images, 1 for pages (dense small print loses narrow digits when squeezed). */
+  readonly squeeze?: number;
   /** Called between stages (e.g. to heartbeat). */
   readonly onProgress?: (stage: string) => void;
+  /**
+   * Read card lines shortest first and stop once the card is classified with confidence ≥ 0.9 and
+   * every field is found and valid (default true). Statements are always read whole.
+   */
+  readonly progressive?: boolean;
 }
+
+/** Lines read per step of progressive reading. */
+const PROGRESSIVE_STEP = 2;
+/** Classifier confidence progressive reading needs before it may stop early. */
+const PROGRESSIVE_CONFIDENCE = 0.9;
 
 /** Card images carry large text: a small detector input is enough. Pages need more. */
 export const DETECTION_SIZES = { card: 640, page: 1280 } as const;
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-function extract(type: DocumentType, lines: ReturnType<typeof layoutLines>): Record<string, RawField> {
+/** Extract the raw fields of a type from laid-out lines. */
+export function extractFields(type: DocumentType, lines: ReturnType<typeof layoutLines>): Record<string, RawField> {
   switch (type) {
     case 'pan':
       return extractPanFields(lines);
@@ -45,6 +58,33 @@ function extract(type: DocumentType, lines: ReturnType<typeof layoutLines>): Rec
     case 'bank_statement':
       return extractBankStatementFields(layoutRows(lines));
   }
+}
+
+function complete(type: ClassifiedType, raw: Record<string, RawField>, registry: ValidationRegistry | undefined): boolean {
+  if (type !== 'pan' && type !== 'aadhaar') return false;
+  const { fields, missing } = validateFields(type, raw, registry);
+  return missing.length === 0 && Object.values(fields).every((f) => f.valid);
+}
+
+/** Read detected lines: all at once, or (cards) shortest first until the card is understood. */
+async function readLines(engine: OcrEngine, image: RgbImage, pending: readonly PendingLine[], options: AnalyzeOptions): Promise<{ lines: OcrLine[]; count: number }> {
+  if (options.progressive === false || image.height > image.width * 1.2) {
+    return { lines: (await engine.read(image, pending)).filter((l) => l.text.length > 0), count: pending.length };
+  }
+  const order = pending.map((_, i) => i).sort((a, b) => (pending[a]?.stripWidth ?? 0) - (pending[b]?.stripWidth ?? 0));
+  const done: OcrLine[] = [];
+  let count = 0;
+  while (count < order.length) {
+    const step = order.slice(count, count + PROGRESSIVE_STEP);
+    done.push(...(await engine.read(image, step.map((i) => pending[i] as PendingLine))).filter((l) => l.text.length > 0));
+    count += step.length;
+    if (count >= order.length) break;
+    const layout = layoutLines(done, order.slice(count).map((i) => pending[i] as PendingLine));
+    const c = classifyDocument(layout, image);
+    if (c.type === 'unknown' || c.confidence < PROGRESSIVE_CONFIDENCE || (options.expectedType && c.type !== options.expectedType)) continue;
+    if (complete(c.type, extractFields(c.type, layout), options.validationRegistry)) break;
+  }
+  return { lines: done, count };
 }
 
 /**
@@ -70,19 +110,24 @@ export async function analyzeDocument(engine: OcrEngine, bytes: Uint8Array, opti
   options.onProgress?.('decoded');
   const t1 = performance.now();
   const page = image.height > image.width * 1.2;
-  const ocr = await engine.recognize(image, {
+  const detected = await engine.detect(image, {
     detectionMaxSide: options.detectionMaxSide ?? (page ? DETECTION_SIZES.page : DETECTION_SIZES.card),
+    ...(options.squeeze !== undefined ? { squeeze: options.squeeze } : page ? { squeeze: 1 } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const lines = layoutLines(ocr.lines);
+  const t2 = performance.now();
+  const read = await readLines(engine, image, detected.lines, options);
+  options.onProgress?.('recognized');
+  const t3 = performance.now();
+  const lines = layoutLines(read.lines);
   if (lines.length === 0) throw new UnreadableDocumentError('no_text', 'no text was found in the image');
   const classification = classifyDocument(lines, image);
   if (options.expectedType && classification.type !== options.expectedType) {
     throw new WrongDocumentTypeError(options.expectedType, classification.type, classification.confidence);
   }
   const { fields, missing } =
-    classification.type === 'unknown' ? { fields: {}, missing: [] } : validateFields(classification.type, extract(classification.type, lines), options.validationRegistry);
-  const t2 = performance.now();
+    classification.type === 'unknown' ? { fields: {}, missing: [] } : validateFields(classification.type, extractFields(classification.type, lines), options.validationRegistry);
+  const t4 = performance.now();
   return {
     classification,
     fields,
@@ -90,13 +135,15 @@ export async function analyzeDocument(engine: OcrEngine, bytes: Uint8Array, opti
     valid: classification.type !== 'unknown' && missing.length === 0 && Object.values(fields).every((f) => f.valid),
     metadata,
     imageViolations,
-    lines: lines.map((l) => l.text),
+    lines: layoutRows(lines).flatMap((row) => row.lines.map((l) => l.text)),
+    linesDetected: detected.lines.length,
+    linesRead: read.count,
     timings: {
       decodeMs: round(t1 - t0),
-      detectMs: round(ocr.timings.detectMs),
-      directionMs: round(ocr.timings.directionMs),
-      recognizeMs: round(ocr.timings.recognizeMs),
-      totalMs: round(t2 - t0),
+      detectMs: round(detected.timings.detectMs),
+      directionMs: round(detected.timings.directionMs),
+      recognizeMs: round(t3 - t2),
+      totalMs: round(t4 - t0),
     },
   };
 }

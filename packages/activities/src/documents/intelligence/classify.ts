@@ -45,7 +45,8 @@ const AMOUNT = /\d{1,3}(,\d{2,3})*\.\d{2}\b/g;
  * a Verhoeff-valid 12-digit number, an IFSC) and layout (amount columns, dates, card or page shape),
  * turned into probabilities with a softmax against a fixed `unknown` score.
  */
-export function classifyDocument(lines: readonly LayoutLine[], shape: { width: number; height: number }): Classification {
+export function classifyDocument(layout: readonly LayoutLine[], shape: { width: number; height: number }): Classification {
+  const lines = layout.filter((l) => !l.pending);
   const scores: Record<ClassifiedType, number> = { pan: 0, aadhaar: 0, bank_statement: 0, unknown: UNKNOWN_SCORE };
   const signals: string[] = [];
   const add = (type: DocumentType, weight: number, signal: string): void => {

@@ -34,15 +34,23 @@ export function correctPan(candidate: string): { pan: string; corrections: numbe
   return { pan, corrections };
 }
 
-/** Find the line just below a label line, overlapping it horizontally. */
-function below(lines: readonly LayoutLine[], label: LayoutLine): LayoutLine | undefined {
+/** Find the nearest line below (or above) a line, overlapping it horizontally; it may be pending. */
+function next(lines: readonly LayoutLine[], from: LayoutLine, direction: 1 | -1 = 1): LayoutLine | undefined {
   let best: LayoutLine | undefined;
   for (const l of lines) {
-    if (l === label || l.cy <= label.cy + label.height * 0.3 || l.cy - label.cy > label.height * 3.5) continue;
-    if (l.right < label.left || l.left > label.right + label.height * 8) continue;
-    if (!best || l.cy < best.cy) best = l;
+    const dy = (l.cy - from.cy) * direction;
+    if (l === from || dy <= from.height * 0.3 || dy > from.height * 3.5) continue;
+    if (l.right < from.left || l.left > from.right + from.height * 8) continue;
+    if (!best || Math.abs(l.cy - from.cy) < Math.abs(best.cy - from.cy)) best = l;
   }
   return best;
+}
+
+/** In a title-case name a word cannot start with a lower-case l: it is a capital I (`lyer` → `Iyer`). */
+function titleCaseFix(name: string): string {
+  const words = name.split(' ');
+  const titled = words.filter((w) => /^[A-Z][a-z]/.test(w)).length;
+  return titled * 2 >= words.length ? words.map((w) => (/^l[a-z]/.test(w) ? `I${w.slice(1)}` : w)).join(' ') : name;
 }
 
 /** Clean a printed name: letters, spaces, dots and apostrophes, single-spaced. */
@@ -51,6 +59,7 @@ function cleanName(text: string): string {
 }
 
 function isNameLine(l: LayoutLine): boolean {
+  if (l.pending) return false;
   const name = cleanName(l.text);
   return name.replace(/[^A-Za-z]/g, '').length >= 3 && name.length >= l.text.replace(/\s/g, '').length * 0.85 && !NOT_NAMES.some((k) => hasKeyword(l.key, k));
 }
@@ -60,10 +69,13 @@ export function extractPanFields(lines: readonly LayoutLine[]): Record<string, R
   const out: Record<string, RawField> = {};
   let bestPan: { pan: string; corrections: number; confidence: number } | undefined;
   for (const l of lines) {
-    if (l.key.length < 10 || l.key.length > 12) continue;
-    for (let i = 0; i + 10 <= l.key.length; i++) {
-      const fixed = correctPan(l.key.slice(i, i + 10));
-      if (fixed && (!bestPan || fixed.corrections < bestPan.corrections)) bestPan = { ...fixed, confidence: l.line.confidence };
+    // A closing J or I often comes out as a bracket or a bar.
+    const symbols = (l.text.match(/[\]|]/g) ?? []).length;
+    const key = l.text.toUpperCase().replace(/]/g, 'J').replace(/\|/g, 'I').replace(/[^A-Z0-9]/g, '');
+    if (key.length < 10 || key.length > 12) continue;
+    for (let i = 0; i + 10 <= key.length; i++) {
+      const fixed = correctPan(key.slice(i, i + 10));
+      if (fixed && (!bestPan || fixed.corrections + symbols < bestPan.corrections)) bestPan = { ...fixed, corrections: fixed.corrections + symbols, confidence: l.confidence };
     }
   }
   if (bestPan) out['pan'] = { value: bestPan.pan, confidence: penalised(bestPan.confidence, bestPan.corrections) };
@@ -71,22 +83,22 @@ export function extractPanFields(lines: readonly LayoutLine[]): Record<string, R
   const nameLabel = lines.find((l) => l !== fatherLabel && isLabel(l.key, 'NAME'));
   const dobLabel = lines.find((l) => isLabel(l.key, 'DATE OF BIRTH'));
   const fromLabel = (label: LayoutLine | undefined): LayoutLine | undefined => {
-    const value = label ? below(lines, label) : undefined;
+    const value = label ? next(lines, label) : undefined;
     return value && isNameLine(value) ? value : undefined;
   };
   let name = fromLabel(nameLabel);
   let father = fromLabel(fatherLabel);
-  if (!name || !father) {
+  if (!nameLabel && !fatherLabel) {
     // Older cards print no labels: the first two name-like lines are the holder and the father.
     const names = lines.filter((l) => isNameLine(l) && !isLabel(l.key, 'NAME') && !isLabel(l.key, "FATHER'S NAME") && l !== name && l !== father);
     name ??= names.shift();
     father ??= names.shift();
   }
-  if (name) out['name'] = { value: cleanName(name.text).toUpperCase(), confidence: name.line.confidence };
-  if (father) out['father_name'] = { value: cleanName(father.text).toUpperCase(), confidence: father.line.confidence };
-  const dobLine = (dobLabel ? below(lines, dobLabel) : undefined) ?? lines.find((l) => parseCardDate(l.text) !== undefined);
+  if (name) out['name'] = { value: cleanName(name.text).toUpperCase(), confidence: name.confidence };
+  if (father) out['father_name'] = { value: cleanName(father.text).toUpperCase(), confidence: father.confidence };
+  const dobLine = (dobLabel ? next(lines, dobLabel) : undefined) ?? lines.find((l) => parseCardDate(l.text) !== undefined);
   const dob = dobLine ? parseCardDate(dobLine.text) : undefined;
-  if (dobLine && dob) out['date_of_birth'] = { value: dob, confidence: dobLine.line.confidence };
+  if (dobLine && dob) out['date_of_birth'] = { value: dob, confidence: dobLine.confidence };
   return out;
 }
 
@@ -118,24 +130,23 @@ export function extractAadhaarFields(lines: readonly LayoutLine[]): Record<strin
     if (/VID/.test(l.key) || l.key.length < 12 || l.key.length > 14) continue;
     const { digits, corrections } = digitsOf(l.text);
     if (!/^\d{12}$/.test(digits) || corrections > 3) continue;
-    const candidate = { digits, corrections, confidence: l.line.confidence, valid: verhoeffValidate(digits) };
+    const candidate = { digits, corrections, confidence: l.confidence, valid: verhoeffValidate(digits) };
     if (!bestNumber || (candidate.valid && !bestNumber.valid) || (candidate.valid === bestNumber.valid && corrections < bestNumber.corrections)) bestNumber = candidate;
   }
   if (bestNumber) out['aadhaar_number'] = { value: bestNumber.digits, confidence: penalised(bestNumber.confidence, bestNumber.corrections) };
   const dobLine = lines.find((l) => /(DOB|BIRTH)/.test(l.key) && !/ISSUE/.test(l.key) && parseCardDate(l.text) !== undefined);
   const yobLine = dobLine ? undefined : lines.find((l) => /YEAROFBIRTH/.test(l.key) && /\d{4}/.test(l.text));
-  if (dobLine) out['date_of_birth'] = { value: parseCardDate(dobLine.text) ?? '', confidence: dobLine.line.confidence };
-  else if (yobLine) out['date_of_birth'] = { value: /\d{4}/.exec(yobLine.text)?.[0] ?? '', confidence: yobLine.line.confidence * 0.5 };
+  if (dobLine) out['date_of_birth'] = { value: parseCardDate(dobLine.text) ?? '', confidence: dobLine.confidence };
+  else if (yobLine) out['date_of_birth'] = { value: /\d{4}/.exec(yobLine.text)?.[0] ?? '', confidence: yobLine.confidence * 0.5 };
   const genderLine = lines.find((l) => /(FEMALE|MALE|TRANSGENDER)/.test(l.key) && l.key.length <= 14);
   if (genderLine) {
     const gender = /FEMALE/.test(genderLine.key) ? 'FEMALE' : /TRANSGENDER/.test(genderLine.key) ? 'TRANSGENDER' : 'MALE';
-    out['gender'] = { value: gender, confidence: genderLine.line.confidence };
+    out['gender'] = { value: gender, confidence: genderLine.confidence };
   }
+  // The name is printed just above the date of birth (or gender).
   const anchor = dobLine ?? yobLine ?? genderLine;
-  const candidates = lines.filter((l) => isNameLine(l) && !/(FEMALE|MALE|DOB|VID|MERA)/.test(l.key));
-  const name = anchor
-    ? candidates.filter((l) => l.cy < anchor.cy && anchor.cy - l.cy < anchor.height * 4).sort((a, b) => b.cy - a.cy)[0]
-    : candidates[0];
-  if (name) out['name'] = { value: cleanName(name.text), confidence: name.line.confidence };
+  const above = anchor ? next(lines, anchor, -1) : undefined;
+  const name = above && isNameLine(above) && !/(FEMALE|MALE|DOB|VID|MERA)/.test(above.key) ? above : undefined;
+  if (name) out['name'] = { value: titleCaseFix(cleanName(name.text)), confidence: name.confidence };
   return out;
 }

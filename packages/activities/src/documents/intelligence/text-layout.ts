@@ -1,9 +1,13 @@
-import type { OcrLine } from '../../ocr/ocr-engine.ts';
+import type { OcrLine, PendingLine } from '../../ocr/ocr-engine.ts';
+import type { Quad, RotatedRect } from '../../ocr/geometry.ts';
 
-/** A recognised line with normalised text for matching. */
+/** A line in document coordinates: recognised, or detected and not read yet (`pending`, no text). */
 export interface LayoutLine {
-  readonly line: OcrLine;
+  /** True for a detected line not read yet: it has a place but no text. */
+  readonly pending: boolean;
   readonly text: string;
+  /** Mean character probability (0 while pending). */
+  readonly confidence: number;
   /** Upper case, letters and digits only, no spaces: for keyword matching. */
   readonly key: string;
   readonly cx: number;
@@ -25,28 +29,47 @@ export function keyOf(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-/** Turn OCR lines into layout lines (dropping noise: very low confidence or a single stray character). */
-export function layoutLines(lines: readonly OcrLine[]): LayoutLine[] {
-  return lines
-    .filter((l) => l.confidence >= 0.5 && keyOf(l.text).length >= (l.confidence > 0.9 ? 1 : 2))
-    .map((line) => {
-      const xs = line.box.map((p) => p.x);
-      return {
-        line,
-        text: line.text.trim(),
-        key: keyOf(line.text),
-        cx: line.rect.cx,
-        cy: line.rect.cy,
-        left: Math.min(...xs),
-        right: Math.max(...xs),
-        height: line.rect.h,
-      };
-    });
+/** The dominant reading direction of the lines (radians), so a turned photo reads in document order. */
+function dominantAngle(rects: readonly { rect: RotatedRect; weight: number }[]): number {
+  let sx = 0;
+  let sy = 0;
+  for (const { rect, weight } of rects) {
+    sx += Math.cos(rect.angle) * rect.w * weight;
+    sy += Math.sin(rect.angle) * rect.w * weight;
+  }
+  return sx === 0 && sy === 0 ? 0 : Math.atan2(sy, sx);
+}
+
+/**
+ * Place recognised lines (dropping noise: very low confidence or a single stray character) and
+ * lines not read yet in the document's own frame: the image turned so that text runs left to right.
+ */
+export function layoutLines(lines: readonly OcrLine[], pending: readonly PendingLine[] = []): LayoutLine[] {
+  const kept = lines.filter((l) => l.confidence >= 0.5 && keyOf(l.text).length >= (l.confidence > 0.9 ? 1 : 2));
+  const theta = dominantAngle([...kept.map((l) => ({ rect: l.rect, weight: l.confidence })), ...pending.map((p) => ({ rect: p.rect, weight: 0.5 }))]);
+  const cos = Math.cos(theta);
+  const sin = Math.sin(theta);
+  const place = (rect: RotatedRect, box: Quad): Pick<LayoutLine, 'cx' | 'cy' | 'left' | 'right' | 'height'> => {
+    const xs = box.map((p) => p.x * cos + p.y * sin);
+    return { cx: rect.cx * cos + rect.cy * sin, cy: -rect.cx * sin + rect.cy * cos, left: Math.min(...xs), right: Math.max(...xs), height: rect.h };
+  };
+  return [
+    ...kept.map((line) => ({ pending: false, text: line.text.trim(), confidence: line.confidence, key: keyOf(line.text), ...place(line.rect, line.box) })),
+    ...pending.map((p) => {
+      const hw = p.rect.w / 2;
+      const hh = p.rect.h / 2;
+      const ex = Math.cos(p.rect.angle);
+      const ey = Math.sin(p.rect.angle);
+      const at = (u: number, v: number): { x: number; y: number } => ({ x: p.rect.cx + u * ex - v * ey, y: p.rect.cy + u * ey + v * ex });
+      const box: Quad = [at(-hw, -hh), at(hw, -hh), at(hw, hh), at(-hw, hh)];
+      return { pending: true, text: '', confidence: 0, key: '', ...place(p.rect, box) };
+    }),
+  ];
 }
 
 /** Group lines into rows by vertical overlap, each row left to right, rows top to bottom. */
 export function layoutRows(lines: readonly LayoutLine[]): LayoutRow[] {
-  const sorted = [...lines].sort((a, b) => a.cy - b.cy);
+  const sorted = lines.filter((l) => !l.pending).sort((a, b) => a.cy - b.cy);
   const rows: LayoutLine[][] = [];
   for (const l of sorted) {
     const row = rows.find((r) => r.some((o) => Math.abs(o.cy - l.cy) < Math.min(o.height, l.height) * 0.45));
@@ -56,7 +79,7 @@ export function layoutRows(lines: readonly LayoutLine[]): LayoutRow[] {
   return rows
     .map((r) => r.sort((a, b) => a.left - b.left))
     .sort((a, b) => (a[0]?.cy ?? 0) - (b[0]?.cy ?? 0))
-    .map((r) => ({ lines: r, text: r.map((l) => l.text).join(' '), confidence: r.reduce((s, l) => s + l.line.confidence, 0) / r.length }));
+    .map((r) => ({ lines: r, text: r.map((l) => l.text).join(' '), confidence: r.reduce((s, l) => s + l.confidence, 0) / r.length }));
 }
 
 /**
@@ -113,9 +136,4 @@ export function allCardDates(text: string): string[] {
     if (iso) out.push(iso);
   }
   return out;
-}
-
-/** Mean confidence of the words of a line that overlap a substring's characters (approximated by the line). */
-export function lineConfidence(lines: readonly LayoutLine[]): number {
-  return lines.length ? lines.reduce((s, l) => s + l.line.confidence, 0) / lines.length : 0;
 }

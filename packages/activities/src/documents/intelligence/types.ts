@@ -69,6 +69,10 @@ export interface DocumentAnalysis {
   readonly imageViolations: readonly FieldViolation[];
   /** Recognised lines, top to bottom (text only). */
   readonly lines: readonly string[];
+  /** Lines of text detected. */
+  readonly linesDetected: number;
+  /** Lines read: fewer than detected when progressive reading understood a card early. */
+  readonly linesRead: number;
   /** Milliseconds per stage. */
   readonly timings: Readonly<Record<'decodeMs' | 'detectMs' | 'directionMs' | 'recognizeMs' | 'totalMs', number>>;
 }

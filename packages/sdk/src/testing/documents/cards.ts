@@ -34,10 +34,10 @@ function signature(prng: Prng, x: number, y: number, w: number): string {
 }
 
 /** Draw a PAN card (new format, English side) with a random holder. */
-export function drawPanCard(prng: Prng): { drawing: DocumentDrawing; truth: PanTruth } {
+export function drawPanCard(prng: Prng, overrides: Partial<PanTruth> = {}): { drawing: DocumentDrawing; truth: PanTruth } {
   const person = randomPerson(prng);
   const surname = person.name.split(' ').at(-1) ?? 'X';
-  const truth: PanTruth = { pan: randomPan(prng, surname), name: person.name, fatherName: person.fatherName, dateOfBirth: person.dateOfBirth };
+  const truth: PanTruth = { pan: randomPan(prng, surname), name: person.name, fatherName: person.fatherName, dateOfBirth: person.dateOfBirth, ...overrides };
   const j = (): number => prng.float(-6, 6);
   const s = prng.float(0.95, 1.05);
   const blue = '#1b2a6b';
@@ -66,9 +66,9 @@ export function drawPanCard(prng: Prng): { drawing: DocumentDrawing; truth: PanT
 }
 
 /** Draw an Aadhaar card (front, English text) with a random holder. */
-export function drawAadhaarCard(prng: Prng): { drawing: DocumentDrawing; truth: AadhaarTruth } {
+export function drawAadhaarCard(prng: Prng, overrides: Partial<AadhaarTruth> = {}): { drawing: DocumentDrawing; truth: AadhaarTruth } {
   const person = randomPerson(prng);
-  const truth: AadhaarTruth = { name: titleCase(person.name), dateOfBirth: person.dateOfBirth, gender: person.gender, aadhaarNumber: randomAadhaar(prng) };
+  const truth: AadhaarTruth = { name: titleCase(person.name), dateOfBirth: person.dateOfBirth, gender: person.gender, aadhaarNumber: randomAadhaar(prng), ...overrides };
   const j = (): number => prng.float(-5, 5);
   const s = prng.float(0.95, 1.05);
   const dobLabel = prng.pick(['DOB: ', 'DOB : ', 'Date of Birth: ']);

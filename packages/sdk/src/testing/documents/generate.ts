@@ -42,17 +42,19 @@ export interface GenerateDocumentOptions {
   readonly seed: number | string;
   /** `realistic` (default) degrades like a phone photo; `none` renders clean; or exact settings. */
   readonly noise?: NoiseLevel | NoiseSettings;
+  /** Print these values instead of random ones (PAN and Aadhaar cards), e.g. an invalid PAN for a test. */
+  readonly overrides?: Partial<PanTruth> | Partial<AadhaarTruth>;
 }
 
-function draw(type: GeneratedDocumentType, seed: string): { drawing: DocumentDrawing; truth: DocumentTruth } {
+function draw(type: GeneratedDocumentType, seed: string, overrides: GenerateDocumentOptions['overrides']): { drawing: DocumentDrawing; truth: DocumentTruth } {
   const prng = createPrng(`${type}:${seed}`).fork('content');
   switch (type) {
     case 'pan': {
-      const { drawing, truth } = drawPanCard(prng);
+      const { drawing, truth } = drawPanCard(prng, overrides);
       return { drawing, truth: { type, fields: truth } };
     }
     case 'aadhaar': {
-      const { drawing, truth } = drawAadhaarCard(prng);
+      const { drawing, truth } = drawAadhaarCard(prng, overrides);
       return { drawing, truth: { type, fields: truth } };
     }
     case 'bank_statement': {
@@ -65,7 +67,7 @@ function draw(type: GeneratedDocumentType, seed: string): { drawing: DocumentDra
 /** Render one synthetic document with known ground truth, deterministically from its seed. */
 export async function generateDocument(options: GenerateDocumentOptions): Promise<GeneratedDocument> {
   const seed = String(options.seed);
-  const { drawing, truth } = draw(options.type, seed);
+  const { drawing, truth } = draw(options.type, seed, options.overrides);
   const level = options.noise ?? 'realistic';
   const noise = typeof level === 'string' ? randomNoise(createPrng(`${options.type}:${seed}`).fork('noise'), level) : level;
   const scene = composeScene(drawing, noise);

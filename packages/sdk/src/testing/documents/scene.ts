@@ -60,9 +60,11 @@ export interface DocumentDrawing {
 export function composeScene(doc: DocumentDrawing, noise: NoiseSettings): { svg: string; width: number; height: number } {
   const m = Math.round(doc.width * noise.margin);
   // Room for the rotated document's corners.
-  const rad = (Math.abs(noise.rotationDeg) * Math.PI) / 180;
-  const rotW = doc.width * Math.cos(rad) + doc.height * Math.sin(rad);
-  const rotH = doc.width * Math.sin(rad) + doc.height * Math.cos(rad);
+  const rad = (noise.rotationDeg * Math.PI) / 180;
+  const cos = Math.abs(Math.cos(rad));
+  const sin = Math.abs(Math.sin(rad));
+  const rotW = doc.width * cos + doc.height * sin;
+  const rotH = doc.width * sin + doc.height * cos;
   const W = Math.ceil(rotW + 2 * m);
   const H = Math.ceil(rotH + 2 * m);
   const outW = Math.round(W * noise.scale);

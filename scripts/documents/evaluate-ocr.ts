@@ -1,0 +1,89 @@
+// Measure Metis document intelligence on generated noisy documents: classification and
+// field-exact accuracy per type, time per document.
+//   node --conditions=metis-source scripts/documents/evaluate-ocr.ts [--pan 60] [--aadhaar 40]
+//        [--bank 20] [--seed eval] [--threads 2]
+import { parseArgs } from 'node:util';
+import { analyzeDocument, createOcrEngine } from '../../packages/activities/src/index.ts';
+import { generateDocument } from '../../packages/sdk/src/testing/index.ts';
+import type { DocumentTruth, GeneratedDocumentType } from '../../packages/sdk/src/testing/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    pan: { type: 'string', default: '60' },
+    aadhaar: { type: 'string', default: '40' },
+    bank: { type: 'string', default: '20' },
+    seed: { type: 'string', default: 'eval' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+
+function expected(truth: DocumentTruth): Record<string, string> {
+  switch (truth.type) {
+    case 'pan':
+      return { pan: truth.fields.pan, name: truth.fields.name, father_name: truth.fields.fatherName, date_of_birth: truth.fields.dateOfBirth };
+    case 'aadhaar':
+      return { name: truth.fields.name, date_of_birth: truth.fields.dateOfBirth, gender: truth.fields.gender, aadhaar_number: `XXXX XXXX ${truth.fields.aadhaarNumber.slice(-4)}` };
+    case 'bank_statement':
+      return {
+        account_holder: truth.fields.accountHolder,
+        account_number: truth.fields.accountNumber,
+        ifsc: truth.fields.ifsc,
+        period_from: truth.fields.periodFrom,
+        period_to: truth.fields.periodTo,
+        closing_balance: truth.fields.closingBalance,
+      };
+  }
+}
+
+const engine = await createOcrEngine({ intraOpThreads: Number(values.threads) });
+const plan: [GeneratedDocumentType, number][] = [
+  ['pan', Number(values.pan)],
+  ['aadhaar', Number(values.aadhaar)],
+  ['bank_statement', Number(values.bank)],
+];
+let allExact = 0;
+let allTotal = 0;
+for (const [type, count] of plan) {
+  if (count <= 0) continue;
+  let exact = 0;
+  let total = 0;
+  let classified = 0;
+  let docsAllExact = 0;
+  const times: number[] = [];
+  const perField = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const doc = await generateDocument({ type, seed: `${values.seed}-${i}` });
+    const want = expected(doc.truth);
+    let got: Record<string, string> = {};
+    try {
+      const a = await analyzeDocument(engine, doc.bytes);
+      times.push(a.timings.totalMs);
+      if (a.classification.type === type) classified++;
+      got = Object.fromEntries(Object.entries(a.fields).map(([k, f]) => [k, f.value]));
+    } catch (error) {
+      process.stdout.write(`  ${type} ${doc.seed}: ${(error as Error).message}\n`);
+    }
+    let allOk = true;
+    for (const [k, v] of Object.entries(want)) {
+      total++;
+      if (got[k] === v) {
+        exact++;
+        perField.set(k, (perField.get(k) ?? 0) + 1);
+      } else {
+        allOk = false;
+        process.stdout.write(`  miss ${type} ${doc.seed} ${k}: expected ${v}, read ${got[k] ?? '(nothing)'}\n`);
+      }
+    }
+    if (allOk) docsAllExact++;
+  }
+  times.sort((a, b) => a - b);
+  const fields = [...perField.entries()].map(([k, n]) => `${k} ${n}/${count}`).join(', ');
+  process.stdout.write(
+    `${type}: ${count} documents, classified ${classified}/${count}, fields exact ${exact}/${total} (${((exact / total) * 100).toFixed(1)}%), ` +
+      `documents fully right ${docsAllExact}/${count}, median ${times[Math.floor(times.length / 2)]?.toFixed(0) ?? '-'} ms [${fields}]\n`,
+  );
+  allExact += exact;
+  allTotal += total;
+}
+process.stdout.write(`all: fields exact ${allExact}/${allTotal} (${((allExact / Math.max(1, allTotal)) * 100).toFixed(1)}%)\n`);
+await engine.dispose();
