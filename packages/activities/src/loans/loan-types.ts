@@ -1,3 +1,5 @@
+import type { CreditReportSummary } from '../bureau/summary.ts';
+
 /** The applicant of a loan. */
 export interface LoanApplicant {
   /** Tenant's id for the applicant. */
@@ -34,19 +36,8 @@ export interface DocumentCheck {
   readonly issues: readonly string[];
 }
 
-/** What the loan needs from a credit report. */
-export interface CreditSummary {
-  readonly provider: string;
-  readonly reportId: string;
-  /** Bureau score, 300–900. */
-  readonly score: number;
-  readonly activeAccounts: number;
-  readonly enquiriesLast6Months: number;
-  /** Worst days past due in the last 12 months. */
-  readonly maxDaysPastDue: number;
-  /** Months since the oldest account was opened. */
-  readonly historyMonths: number;
-}
+/** What the loan needs from a credit report: the bureau's summary of it. */
+export type CreditSummary = CreditReportSummary;
 
 /** A risk model's answer. */
 export interface RiskAssessment {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { isolateTenantTables } from './tenant-isolation.ts';
 
 // Frozen: the tables this migration created, whatever later migrations add.
 const TENANT_TABLES = ['tenants', 'journeys', 'journey_transitions', 'documents', 'events', 'dead_letters', 'api_keys'] as const;
 
-const CURRENT_TENANT = sql`nullif(current_setting('app.current_tenant', true), '')`;
 
 // Tables are created with untyped builders: a migration describes the schema as it was then,
 // not as `MetisDatabase` describes it today.
@@ -128,17 +128,10 @@ async function createTables(db: Kysely<unknown>): Promise<void> {
 
 /** Create the core tables, with row-level security and grants for the application role. */
 export function coreTablesMigration(appRole: string): Migration {
-  const role = sql.id(appRole);
   return {
     async up(db) {
       await createTables(db);
-      for (const table of TENANT_TABLES) {
-        const t = sql.id(table);
-        await sql`alter table ${t} enable row level security`.execute(db);
-        await sql`alter table ${t} force row level security`.execute(db);
-        await sql`create policy tenant_isolation on ${t} using (tenant_id = ${CURRENT_TENANT}) with check (tenant_id = ${CURRENT_TENANT})`.execute(db);
-        await sql`grant select, insert, update, delete on ${t} to ${role}`.execute(db);
-      }
+      await isolateTenantTables(db, TENANT_TABLES, appRole);
     },
     async down(db) {
       for (const table of [...TENANT_TABLES].reverse()) {

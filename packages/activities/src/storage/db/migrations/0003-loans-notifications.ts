@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { isolateTenantTables } from './tenant-isolation.ts';
 
 const NEW_TABLES = ['loan_applications', 'loan_accounts', 'notifications'] as const;
-const CURRENT_TENANT = sql`nullif(current_setting('app.current_tenant', true), '')`;
 
 async function createTables(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('journeys').addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -66,13 +66,7 @@ export function loansNotificationsMigration(appRole: string): Migration {
   return {
     async up(db) {
       await createTables(db);
-      for (const table of NEW_TABLES) {
-        const t = sql.id(table);
-        await sql`alter table ${t} enable row level security`.execute(db);
-        await sql`alter table ${t} force row level security`.execute(db);
-        await sql`create policy tenant_isolation on ${t} using (tenant_id = ${CURRENT_TENANT}) with check (tenant_id = ${CURRENT_TENANT})`.execute(db);
-        await sql`grant select, insert, update, delete on ${t} to ${sql.id(appRole)}`.execute(db);
-      }
+      await isolateTenantTables(db, NEW_TABLES, appRole);
     },
     async down(db) {
       for (const table of [...NEW_TABLES].reverse()) await db.schema.dropTable(table).ifExists().execute();
