@@ -76,7 +76,8 @@ class LlamaCppEngine implements LlmEngine {
   private readonly llama: Llama;
   private readonly model: LlamaModel;
   private readonly context: LlamaContext;
-  private readonly chat: boolean;
+  // The model's chat wrapper, resolved once, when prompts are formatted as chat.
+  private readonly chat: ReturnType<typeof resolveChatWrapper> | undefined;
   private readonly timeoutMs: number;
   private readonly metrics: Metrics;
 
@@ -85,7 +86,7 @@ class LlamaCppEngine implements LlmEngine {
     this.model = parts.model;
     this.context = parts.context;
     this.info = parts.info;
-    this.chat = parts.chat;
+    this.chat = parts.chat ? resolveChatWrapper(parts.model) : undefined;
     this.timeoutMs = parts.timeoutMs;
     this.metrics = parts.metrics;
     this.labels = { model: parts.info.modelName };
@@ -241,8 +242,7 @@ class LlamaCppEngine implements LlmEngine {
   private prepare(request: LlmRequest): Prepared {
     if (typeof request.prompt !== 'string' || request.prompt.trim() === '') throw new LlmInputError('the prompt is empty');
     if (this.chat) {
-      const wrapper = resolveChatWrapper(this.model);
-      const state = wrapper.generateContextState({
+      const state = this.chat.generateContextState({
         chatHistory: [
           ...(request.system ? [{ type: 'system' as const, text: request.system }] : []),
           { type: 'user' as const, text: request.prompt },
