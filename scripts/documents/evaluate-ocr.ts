@@ -1,7 +1,8 @@
 // Measure Metis document intelligence on generated noisy documents: classification and
 // field-exact accuracy per type, time per document.
 //   node --conditions=metis-source scripts/documents/evaluate-ocr.ts [--pan 60] [--aadhaar 40]
-//        [--bank 20] [--seed eval] [--threads 2]
+//        [--bank 20] [--seed eval] [--threads 2] [--det N] [--squeeze S]
+// --det and --squeeze override the detector input size and strip squeeze for cards.
 import { parseArgs } from 'node:util';
 import { analyzeDocument, createOcrEngine } from '../../packages/activities/src/index.ts';
 import { generateDocument } from '../../packages/sdk/src/testing/index.ts';
@@ -14,6 +15,8 @@ const { values } = parseArgs({
     bank: { type: 'string', default: '20' },
     seed: { type: 'string', default: 'eval' },
     threads: { type: 'string', default: '2' },
+    det: { type: 'string' },
+    squeeze: { type: 'string' },
   },
 });
 
@@ -35,7 +38,7 @@ function expected(truth: DocumentTruth): Record<string, string> {
   }
 }
 
-const engine = await createOcrEngine({ intraOpThreads: Number(values.threads) });
+const engine = await createOcrEngine({ intraOpThreads: Number(values.threads), ...(values.squeeze ? { squeeze: Number(values.squeeze) } : {}) });
 const plan: [GeneratedDocumentType, number][] = [
   ['pan', Number(values.pan)],
   ['aadhaar', Number(values.aadhaar)],
@@ -56,7 +59,7 @@ for (const [type, count] of plan) {
     const want = expected(doc.truth);
     let got: Record<string, string> = {};
     try {
-      const a = await analyzeDocument(engine, doc.bytes);
+      const a = await analyzeDocument(engine, doc.bytes, values.det && type !== 'bank_statement' ? { detectionMaxSide: Number(values.det) } : {});
       times.push(a.timings.totalMs);
       if (a.classification.type === type) classified++;
       got = Object.fromEntries(Object.entries(a.fields).map(([k, f]) => [k, f.value]));

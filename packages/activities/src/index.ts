@@ -144,3 +144,6 @@ export type { ExternalLine } from './documents/intelligence/external-lines.ts';
 export { extractFields } from './documents/intelligence/analyze.ts';
 export type { DetectedLines, PendingLine } from './ocr/ocr-engine.ts';
 export { DEFAULT_SQUEEZE } from './ocr/ocr-engine.ts';
+export { inkProfile, splitWords, widestGap } from './ocr/word-gaps.ts';
+export type { InkProfile, LineWord, WordGapOptions } from './ocr/word-gaps.ts';
+export type { DecodedChar } from './ocr/ctc.ts';

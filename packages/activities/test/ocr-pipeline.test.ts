@@ -2,7 +2,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { analyzeDocument, createOcrEngine, decodeImage, LowQualityDocumentError, measureQuality, readImageHeader, UnreadableDocumentError, WrongDocumentTypeError } from '@metis/activities';
+import {
+  analyzeDocument,
+  createOcrEngine,
+  decodeImage,
+  inkProfile,
+  LowQualityDocumentError,
+  measureQuality,
+  readImageHeader,
+  splitWords,
+  UnreadableDocumentError,
+  WrongDocumentTypeError,
+} from '@metis/activities';
 import type { DocumentAnalysis, OcrEngine } from '@metis/activities';
 import { createPrng, generateDocument, randomNoise } from '../../sdk/src/testing/index.ts';
 import type { DocumentTruth, GeneratedDocument, GeneratedDocumentType } from '../../sdk/src/testing/index.ts';
@@ -138,17 +149,23 @@ describe('OCR and document intelligence on generated documents', () => {
   });
 
   test('recovers the spaces the recogniser drops between words', async () => {
-    // At the strip's true aspect PP-OCRv4 runs this card's names together ("JYOTIVERMA"); the ink
-    // gaps between the characters' CTC positions put the spaces back.
+    // Mechanism: characters emitted without a space, an ink-free gap between two of them.
+    const grey = new Float32Array(48 * 120).fill(230);
+    for (let y = 10; y < 38; y++) for (const [a, b] of [[5, 50], [75, 115]] as const) for (let x = a; x < b; x++) grey[y * 120 + x] = 20;
+    const chars = [...'ABCDEF'].map((char, i) => ({ char, start: [1, 3, 5, 10, 12, 13][i] ?? 0, end: [1, 3, 5, 10, 12, 13][i] ?? 0, prob: 0.9 }));
+    assert.deepEqual(splitWords(chars, inkProfile(grey, 120, 48), 8).map((w) => w.text), ['ABC', 'DEF']);
+    assert.deepEqual(splitWords(chars, inkProfile(grey, 120, 48), 8, { spaceRatio: 1000 }).map((w) => w.text), ['ABCDEF']);
+    // On a real card: at the strip's true aspect (and a 640 px detector input) PP-OCRv4 runs this
+    // card's names together ("JYOTIVERMA"); the gaps put the spaces back.
     const d = await doc('pan', 'ocr-test-5');
     const truth = expectedFields(d.truth);
     const raw = await createOcrEngine({ intraOpThreads: 2, squeeze: 1, words: { spaceRatio: 1000 } });
     const recovered = await createOcrEngine({ intraOpThreads: 2, squeeze: 1 });
     try {
-      const joined = await analyzeDocument(raw, d.bytes);
+      const joined = await analyzeDocument(raw, d.bytes, { detectionMaxSide: 640 });
       const names = [joined.fields['name']?.value, joined.fields['father_name']?.value];
       assert.ok(names.some((n) => n !== undefined && !n.includes(' ')), `expected a run-together name without gap recovery, got ${names.join(', ')}`);
-      const fixed = await analyzeDocument(recovered, d.bytes);
+      const fixed = await analyzeDocument(recovered, d.bytes, { detectionMaxSide: 640 });
       assert.equal(fixed.fields['name']?.value, truth['name']);
       assert.equal(fixed.fields['father_name']?.value, truth['father_name']);
     } finally {

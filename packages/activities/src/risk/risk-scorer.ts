@@ -61,6 +61,7 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   const latest = new Map<string, { version: string; checkedAt: number; refresh?: Promise<string> }>();
   const models = new Map<string, Promise<LoadedModel>>();

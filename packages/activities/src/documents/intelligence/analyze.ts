@@ -25,7 +25,7 @@ export interface AnalyzeOptions {
   readonly validationRegistry?: ValidationRegistry;
   /** Header limits checked before decoding. */
   readonly limits?: ImageLimits;
-  /** Detector input size; default 640 for card-shaped images, 1280 for pages. */
+  /** Detector input size; default 576 for card-shaped images, 1280 for pages. */
   readonly detectionMaxSide?: number;
   /** Strip squeeze; default the engine's for card-shaped images, 1 for pages (dense small print loses narrow digits when squeezed). */
   readonly squeeze?: number;
@@ -44,7 +44,7 @@ const PROGRESSIVE_STEP = 2;
 const PROGRESSIVE_CONFIDENCE = 0.9;
 
 /** Card images carry large text: a small detector input is enough. Pages need more. */
-export const DETECTION_SIZES = { card: 640, page: 1280 } as const;
+export const DETECTION_SIZES = { card: 576, page: 1280 } as const;
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 

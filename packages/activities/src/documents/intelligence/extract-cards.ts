@@ -53,49 +53,78 @@ function titleCaseFix(name: string): string {
   return titled * 2 >= words.length ? words.map((w) => (/^l[a-z]/.test(w) ? `I${w.slice(1)}` : w)).join(' ') : name;
 }
 
-/** Clean a printed name: letters, spaces, dots and apostrophes, single-spaced. */
-function cleanName(text: string): string {
-  return text.replace(/[^A-Za-z .']/g, ' ').replace(/\s+/g, ' ').trim();
+const NAME_WORD = /^[A-Za-z][A-Za-z.']*$/;
+
+/** The words of a printed name, stray marks at either end (photo edges, QR dots) dropped; undefined if it is not a name. */
+function nameOf(l: LayoutLine): string | undefined {
+  if (l.pending || NOT_NAMES.some((k) => hasKeyword(l.key, k))) return undefined;
+  const tokens = l.text.split(/\s+/).filter((t) => t.length > 0);
+  let a = 0;
+  let b = tokens.length;
+  while (a < b && !NAME_WORD.test(tokens[a] ?? '')) a++;
+  while (b > a && !NAME_WORD.test(tokens[b - 1] ?? '')) b--;
+  const words = tokens.slice(a, b);
+  if (words.length === 0 || !words.every((w) => NAME_WORD.test(w))) return undefined;
+  const letters = words.join('').replace(/[^A-Za-z]/g, '').length;
+  return letters >= 3 && letters >= l.text.replace(/\s/g, '').length * 0.6 ? words.join(' ') : undefined;
 }
 
-function isNameLine(l: LayoutLine): boolean {
-  if (l.pending) return false;
-  const name = cleanName(l.text);
-  return name.replace(/[^A-Za-z]/g, '').length >= 3 && name.length >= l.text.replace(/\s/g, '').length * 0.85 && !NOT_NAMES.some((k) => hasKeyword(l.key, k));
+/** Report whether a line is a label, allowing up to 3 stray characters before it. */
+function isLabelLine(l: LayoutLine, label: string): boolean {
+  for (let skip = 0; skip <= Math.min(3, l.key.length - 1); skip++) if (isLabel(l.key.slice(skip), label)) return true;
+  return false;
+}
+
+/** Find the PAN: a 10-character word first, else any 10-character run of a short line. */
+function findPan(lines: readonly LayoutLine[]): { pan: string; corrections: number; confidence: number } | undefined {
+  let best: { pan: string; corrections: number; confidence: number } | undefined;
+  const consider = (candidate: string, extra: number, confidence: number): void => {
+    const fixed = correctPan(candidate);
+    if (fixed && (!best || fixed.corrections + extra < best.corrections)) best = { pan: fixed.pan, corrections: fixed.corrections + extra, confidence };
+  };
+  // A closing J or I often comes out as a bracket or a bar.
+  const normalise = (t: string): string => t.toUpperCase().replace(/]/g, 'J').replace(/\|/g, 'I').replace(/[^A-Z0-9]/g, '');
+  for (const l of lines) {
+    for (const token of l.text.split(/\s+/)) {
+      const word = normalise(token);
+      if (word.length === 10) consider(word, (token.match(/[\]|]/g) ?? []).length, l.confidence);
+    }
+  }
+  if (best) return best;
+  for (const l of lines) {
+    const key = normalise(l.text);
+    if (key.length < 10 || key.length > 12) continue;
+    for (let i = 0; i + 10 <= key.length; i++) consider(key.slice(i, i + 10), 1 + (l.text.match(/[\]|]/g) ?? []).length, l.confidence);
+  }
+  return best;
 }
 
 /** Extract a PAN card's number, name, father's name and date of birth. */
 export function extractPanFields(lines: readonly LayoutLine[]): Record<string, RawField> {
   const out: Record<string, RawField> = {};
-  let bestPan: { pan: string; corrections: number; confidence: number } | undefined;
-  for (const l of lines) {
-    // A closing J or I often comes out as a bracket or a bar.
-    const symbols = (l.text.match(/[\]|]/g) ?? []).length;
-    const key = l.text.toUpperCase().replace(/]/g, 'J').replace(/\|/g, 'I').replace(/[^A-Z0-9]/g, '');
-    if (key.length < 10 || key.length > 12) continue;
-    for (let i = 0; i + 10 <= key.length; i++) {
-      const fixed = correctPan(key.slice(i, i + 10));
-      if (fixed && (!bestPan || fixed.corrections + symbols < bestPan.corrections)) bestPan = { ...fixed, corrections: fixed.corrections + symbols, confidence: l.confidence };
-    }
-  }
+  const bestPan = findPan(lines);
   if (bestPan) out['pan'] = { value: bestPan.pan, confidence: penalised(bestPan.confidence, bestPan.corrections) };
-  const fatherLabel = lines.find((l) => isLabel(l.key, "FATHER'S NAME") || isLabel(l.key, 'FATHER NAME'));
-  const nameLabel = lines.find((l) => l !== fatherLabel && isLabel(l.key, 'NAME'));
-  const dobLabel = lines.find((l) => isLabel(l.key, 'DATE OF BIRTH'));
-  const fromLabel = (label: LayoutLine | undefined): LayoutLine | undefined => {
+  const fatherLabel = lines.find((l) => isLabelLine(l, "FATHER'S NAME") || isLabelLine(l, 'FATHER NAME'));
+  const nameLabel = lines.find((l) => l !== fatherLabel && isLabelLine(l, 'NAME'));
+  const dobLabel = lines.find((l) => isLabelLine(l, 'DATE OF BIRTH'));
+  const fromLabel = (label: LayoutLine | undefined): { line: LayoutLine; name: string } | undefined => {
     const value = label ? next(lines, label) : undefined;
-    return value && isNameLine(value) ? value : undefined;
+    const name = value ? nameOf(value) : undefined;
+    return value && name ? { line: value, name } : undefined;
   };
   let name = fromLabel(nameLabel);
   let father = fromLabel(fatherLabel);
   if (!nameLabel && !fatherLabel) {
     // Older cards print no labels: the first two name-like lines are the holder and the father.
-    const names = lines.filter((l) => isNameLine(l) && !isLabel(l.key, 'NAME') && !isLabel(l.key, "FATHER'S NAME") && l !== name && l !== father);
+    const names = lines.flatMap((l) => {
+      const n = nameOf(l);
+      return n ? [{ line: l, name: n }] : [];
+    });
     name ??= names.shift();
     father ??= names.shift();
   }
-  if (name) out['name'] = { value: cleanName(name.text).toUpperCase(), confidence: name.confidence };
-  if (father) out['father_name'] = { value: cleanName(father.text).toUpperCase(), confidence: father.confidence };
+  if (name) out['name'] = { value: name.name.toUpperCase(), confidence: name.line.confidence };
+  if (father) out['father_name'] = { value: father.name.toUpperCase(), confidence: father.line.confidence };
   const dobLine = (dobLabel ? next(lines, dobLabel) : undefined) ?? lines.find((l) => parseCardDate(l.text) !== undefined);
   const dob = dobLine ? parseCardDate(dobLine.text) : undefined;
   if (dobLine && dob) out['date_of_birth'] = { value: dob, confidence: dobLine.confidence };
@@ -146,7 +175,7 @@ export function extractAadhaarFields(lines: readonly LayoutLine[]): Record<strin
   // The name is printed just above the date of birth (or gender).
   const anchor = dobLine ?? yobLine ?? genderLine;
   const above = anchor ? next(lines, anchor, -1) : undefined;
-  const name = above && isNameLine(above) && !/(FEMALE|MALE|DOB|VID|MERA)/.test(above.key) ? above : undefined;
-  if (name) out['name'] = { value: titleCaseFix(cleanName(name.text)), confidence: name.confidence };
+  const name = above && !/(FEMALE|MALE|DOB|VID|MERA)/.test(above.key) ? nameOf(above) : undefined;
+  if (above && name) out['name'] = { value: titleCaseFix(name), confidence: above.confidence };
   return out;
 }
