@@ -4,6 +4,10 @@ import type { BureauActivities } from './bureau/bureau-activities.ts';
 import type { BureauBreakers } from './bureau/breakers.ts';
 import { summarizeCreditReport } from './bureau/summary.ts';
 import type { BureauConfigResolver } from './bureau/waterfall.ts';
+import { createLlmActivities } from './llm/llm-activities.ts';
+import type { LlmActivities } from './llm/llm-activities.ts';
+import type { LlmEngine } from './llm/llm-engine.ts';
+import type { UnderwritingNoteLimits } from './llm/underwriting-note.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import { createDeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
 import type { DeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
@@ -31,6 +35,8 @@ export interface ActivityDeps {
   readonly bureau?: { readonly resolveBureauConfig: BureauConfigResolver; readonly breakers?: BureauBreakers };
   /** Metrics sink. */
   readonly metrics?: Metrics;
+  /** A loaded LLM engine for analyses on the `metis-ai` pool (`loadLlmEngine`). */
+  readonly llm?: { readonly engine: LlmEngine; readonly note?: UnderwritingNoteLimits };
   /** A loan's external checks (documents, bureau, risk); these win over built-in ones; missing ones fail as not configured. */
   readonly loanChecks?: Partial<LoanCheckActivities>;
   /** Payout system for approved loans. */
@@ -42,7 +48,7 @@ export interface ActivityDeps {
 }
 
 /** Every Metis activity, as workflows see them. */
-export type MetisActivities = DocumentActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & Partial<BureauActivities>;
+export type MetisActivities = DocumentActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & Partial<BureauActivities> & Partial<LlmActivities>;
 
 /** Create every Metis activity from its dependencies. */
 export function createActivities(deps: ActivityDeps): MetisActivities {
@@ -67,6 +73,7 @@ export function createActivities(deps: ActivityDeps): MetisActivities {
     ...createJourneyActivities({ db: deps.db, ...(deps.automations ? { automations: deps.automations } : {}) }),
     ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), checks: { ...builtInChecks, ...deps.loanChecks } }),
     ...(bureau ?? {}),
+    ...(deps.llm ? createLlmActivities({ db: deps.db, engine: deps.llm.engine, ...(deps.llm.note ? { note: deps.llm.note } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) }) : {}),
     ...createNotificationActivities({ db: deps.db, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}), ...(deps.messaging ? { messaging: deps.messaging } : {}) }),
     ...createDeadLetterActivities(deps),
   };

@@ -4,6 +4,7 @@ export type { DocumentUpload, TenantDocuments, UploadedDocument } from './client
 export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, TenantJourneys } from './client/journeys-client.ts';
 export type { TenantLoans } from './client/loans-client.ts';
 export type { DeadLetter, TenantDeadLetters } from './client/dead-letters-client.ts';
+export type { AnalysisRequest, TenantAnalyses } from './client/analyses-client.ts';
 export { createWorkers } from './worker/create-workers.ts';
 export type { CreateWorkersOptions, MetisWorkers, PoolOptions } from './worker/create-workers.ts';
 export { bundleMetisWorkflows } from './worker/workflow-bundle.ts';

@@ -8,6 +8,8 @@ import { connectClient } from '../connect.ts';
 import { TenantUnknownError } from '../errors.ts';
 import { createTenantPayloadCodec } from '../codec/tenant-codec.ts';
 import { openResources } from '../resources.ts';
+import { tenantAnalyses } from './analyses-client.ts';
+import type { TenantAnalyses } from './analyses-client.ts';
 import { tenantDeadLetters } from './dead-letters-client.ts';
 import type { TenantDeadLetters } from './dead-letters-client.ts';
 import { tenantDocuments } from './documents-client.ts';
@@ -51,6 +53,8 @@ export interface TenantClient {
   readonly loans: TenantLoans;
   /** Workflows that failed for good, to inspect and retry. */
   readonly deadLetters: TenantDeadLetters;
+  /** LLM analyses of applications. */
+  readonly analyses: TenantAnalyses;
 }
 
 /** The Metis client a tenant service holds. */
@@ -125,6 +129,7 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
           journeys: tenantJourneys(client, tenantId, entry.journeys, prefix, documents),
           loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix),
           deadLetters: tenantDeadLetters(client, resources.db, tenantId),
+          analyses: tenantAnalyses(client, tenantId, prefix),
         };
         clients.set(tenantId, c);
       }
