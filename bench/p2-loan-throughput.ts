@@ -41,6 +41,9 @@ const rawWorker = await Worker.create({
   taskQueue: rawQueue,
   workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./support/raw-workflows.ts', import.meta.url)), logger: new DefaultLogger('WARN') }),
   activities: { noop: (step: string) => Promise.resolve(step) },
+  // The same concurrency as Metis's default pool, so only the workflows differ.
+  maxConcurrentWorkflowTaskExecutions: workers.sizing.pools.default.maxConcurrentWorkflowTasks,
+  maxConcurrentActivityTaskExecutions: workers.sizing.pools.default.maxConcurrentActivities,
 });
 const rawRun = rawWorker.run();
 const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });

@@ -23,3 +23,5 @@ export type { Keyring } from './codec/keyring.ts';
 export { createTenantPayloadCodec, tenantOfWorkflowId, ENCRYPTED_ENCODING } from './codec/tenant-codec.ts';
 export { startCodecServer } from './codec/codec-server.ts';
 export type { CodecServer, CodecServerOptions } from './codec/codec-server.ts';
+export { detectMachine, formatBytes, formatPoolSizing, nodeMachineProbe, PoolSizingError, sizePools } from './worker/size-pools.ts';
+export type { LlmSizing, MachineProbe, MachineResources, MemoryPlan, ModelFootprint, OnnxSizing, PoolConcurrency, PoolSizing, PoolSizingOverrides, SizePoolsInput } from './worker/size-pools.ts';

@@ -8,6 +8,8 @@ import type { MetisConfig } from '../config.ts';
 import { connectWorker } from '../connect.ts';
 import { openResources } from '../resources.ts';
 import { createTenantPayloadCodec } from '../codec/tenant-codec.ts';
+import { formatPoolSizing, sizePools } from './size-pools.ts';
+import type { PoolSizing, SizePoolsInput } from './size-pools.ts';
 import { bundleMetisWorkflows } from './workflow-bundle.ts';
 
 /** Concurrency of one pool's worker. */
@@ -22,8 +24,12 @@ export interface PoolOptions {
 export interface CreateWorkersOptions {
   /** Connection settings. */
   readonly config: MetisConfig;
-  /** Pools to run (default all three), each with its concurrency. */
+  /** Pools to run (default all three); concurrency given here wins over the sizing. */
   readonly pools?: Partial<Record<Pool, PoolOptions>>;
+  /** How to size the pools (default: read this machine's CPUs, memory and cgroup limits). */
+  readonly sizing?: SizePoolsInput;
+  /** Where the sizing table goes at start (default stdout, except under the test runner). */
+  readonly onSizing?: (table: string, sizing: PoolSizing) => void;
   /** Least severe worker log line printed (default `WARN`); applies when this call creates the Temporal runtime. */
   readonly logLevel?: LogLevel;
   /** Tenants whose webhooks the notification activity delivers to. */
@@ -38,6 +44,8 @@ export interface CreateWorkersOptions {
 export interface MetisWorkers {
   /** Task queues being polled. */
   readonly taskQueues: readonly string[];
+  /** How the pools were sized. */
+  readonly sizing: PoolSizing;
   /** Resolve when every worker has stopped; reject if one fails. */
   readonly done: Promise<void>;
   /** Stop polling, finish the tasks in hand, and close connections. */
@@ -62,6 +70,9 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   const { config } = options;
   installRuntime(options.logLevel ?? 'WARN');
   const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
+  const sizing = sizePools(options.sizing);
+  const report = options.onSizing ?? ((table: string) => (process.env['NODE_TEST_CONTEXT'] ? undefined : console.log(table)));
+  report(formatPoolSizing(sizing, config.temporal.taskQueuePrefix ? { taskQueuePrefix: config.temporal.taskQueuePrefix } : {}), sizing);
   const connection = await connectWorker(config.temporal);
   const resources = await openResources(config).catch(async (error: unknown) => {
     await connection.close();
@@ -82,7 +93,8 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
     const dataConverter = config.encryption ? { payloadCodecs: [createTenantPayloadCodec(config.encryption.keyring)] } : undefined;
     workers = await Promise.all(
       selected.map((pool) => {
-        const sizing = options.pools?.[pool] ?? {};
+        const given = options.pools?.[pool] ?? {};
+        const planned = sizing.pools[pool];
         return Worker.create({
           connection,
           namespace: config.temporal.namespace,
@@ -90,8 +102,8 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
           workflowBundle,
           activities,
           ...(dataConverter ? { dataConverter } : {}),
-          ...(sizing.maxConcurrentWorkflowTasks ? { maxConcurrentWorkflowTaskExecutions: sizing.maxConcurrentWorkflowTasks } : {}),
-          ...(sizing.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: sizing.maxConcurrentActivities } : {}),
+          maxConcurrentWorkflowTaskExecutions: given.maxConcurrentWorkflowTasks ?? planned.maxConcurrentWorkflowTasks,
+          maxConcurrentActivityTaskExecutions: given.maxConcurrentActivities ?? planned.maxConcurrentActivities,
         });
       }),
     );
@@ -108,6 +120,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   });
   return {
     taskQueues: workers.map((w) => w.options.taskQueue),
+    sizing,
     done,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
