@@ -4,6 +4,7 @@ import { MetisError } from '@metis/activities';
 import { initObjectStore, migrate, provision } from '../admin.ts';
 import { loadConfigFromEnv } from '../config.ts';
 import { runJourneyCommand } from './journey-command.ts';
+import { runOcrCommand } from './ocr-command.ts';
 
 const USAGE = `usage: metis <command>
 
@@ -12,7 +13,8 @@ const USAGE = `usage: metis <command>
   store init          create the object store bucket
   dev init            all three, for a local stack
   journey lint FILE   check a tenant journey config; exit 1 with every finding
-  journey draw FILE   print a journey config as a Mermaid state diagram`;
+  journey draw FILE   print a journey config as a Mermaid state diagram
+  ocr IMAGE           read a document image: its type and fields as JSON`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [group, command, ...rest] = argv;
@@ -22,6 +24,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (group === 'journey') {
     return runJourneyCommand([command ?? '', ...rest], {
       readFile: (path) => readFile(path, 'utf8'),
+      stdout: say,
+      stderr: (line) => process.stderr.write(`${line}\n`),
+    });
+  }
+  if (group === 'ocr') {
+    return runOcrCommand([command ?? '', ...rest].filter(Boolean), {
+      readFile: async (path) => new Uint8Array(await readFile(path)),
       stdout: say,
       stderr: (line) => process.stderr.write(`${line}\n`),
     });
