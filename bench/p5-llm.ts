@@ -9,8 +9,8 @@
 import { getLlama, LlamaCompletion, LlamaLogLevel } from 'node-llama-cpp';
 import { loadLlmEngine } from '@metis/activities';
 import type { GeneratedWeightType, LlmEngine } from '@metis/activities';
+import { sizePools } from '@metis/sdk';
 import { ensureGeneratedModel } from '@metis/sdk/testing';
-import { sizePools } from '../packages/sdk/src/worker/size-pools.ts';
 
 const TOKENS = Number(process.env['P5_TOKENS'] ?? 96);
 const ROUNDS = Number(process.env['P5_ROUNDS'] ?? 3);

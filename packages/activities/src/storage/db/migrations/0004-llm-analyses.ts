@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
-
-const CURRENT_TENANT = sql`nullif(current_setting('app.current_tenant', true), '')`;
+import { isolateTenantTables } from './tenant-isolation.ts';
 
 /** Add `analyses`: the stored result of each LLM analysis, under row-level security like every tenant table. */
 export function llmAnalysesMigration(appRole: string): Migration {
@@ -26,10 +25,7 @@ export function llmAnalysesMigration(appRole: string): Migration {
         .addUniqueConstraint('analyses_workflow_uq', ['tenant_id', 'workflow_id'])
         .execute();
       await db.schema.createIndex('analyses_tenant_created_idx').on('analyses').columns(['tenant_id', 'created_at']).execute();
-      await sql`alter table analyses enable row level security`.execute(db);
-      await sql`alter table analyses force row level security`.execute(db);
-      await sql`create policy tenant_isolation on analyses using (tenant_id = ${CURRENT_TENANT}) with check (tenant_id = ${CURRENT_TENANT})`.execute(db);
-      await sql`grant select, insert, update, delete on analyses to ${sql.id(appRole)}`.execute(db);
+      await isolateTenantTables(db, ['analyses'], appRole);
     },
     async down(db) {
       await db.schema.dropTable('analyses').ifExists().execute();
