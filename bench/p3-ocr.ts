@@ -35,18 +35,43 @@ interface Engine {
 
 /**
  * Tesseract reads the photo's edges, the QR code and the signature as stray marks; as any user of
- * its API would, keep words with a letter or digit and a word confidence of at least 50.
+ * its API would, drop them: words without a letter or digit, and short words (under 4 letters or
+ * digits) with a word confidence under 50. Longer words are kept whatever their confidence: the
+ * LSTM gives dictionary-less words such as the PAN itself a confidence of 0.
  */
-const keepWord = (text: string, confidence: number): boolean => /[A-Za-z0-9]/.test(text) && confidence >= 50;
+const keepWord = (text: string, confidence: number): boolean => {
+  const alnum = text.replace(/[^A-Za-z0-9]/g, '').length;
+  return alnum > 0 && (confidence >= 50 || alnum >= 4);
+};
 
-/** One line from its words' boxes. */
-const lineOf = (words: readonly { text: string; x0: number; y0: number; x1: number; y1: number }[]): ExternalLine => ({
-  text: words.map((w) => w.text).join(' '),
-  x0: Math.min(...words.map((w) => w.x0)),
-  y0: Math.min(...words.map((w) => w.y0)),
-  x1: Math.max(...words.map((w) => w.x1)),
-  y1: Math.max(...words.map((w) => w.y1)),
-});
+type Box = { text: string; x0: number; y0: number; x1: number; y1: number };
+
+/**
+ * Lines from a Tesseract line's word boxes. Tesseract strings words across the whole card (a name
+ * and a QR-code speck on one line); split where the gap between words exceeds 2.5 line heights, as
+ * a text detector would.
+ */
+const linesOf = (words: readonly Box[]): ExternalLine[] => {
+  const sorted = [...words].sort((a, b) => a.x0 - b.x0);
+  const height = quantile(
+    sorted.map((w) => w.y1 - w.y0),
+    0.5,
+  );
+  const groups: Box[][] = [];
+  for (const w of sorted) {
+    const last = groups[groups.length - 1];
+    const prev = last?.[last.length - 1];
+    if (last && prev && w.x0 - prev.x1 <= 2.5 * height) last.push(w);
+    else groups.push([w]);
+  }
+  return groups.map((g) => ({
+    text: g.map((w) => w.text).join(' '),
+    x0: Math.min(...g.map((w) => w.x0)),
+    y0: Math.min(...g.map((w) => w.y0)),
+    x1: Math.max(...g.map((w) => w.x1)),
+    y1: Math.max(...g.map((w) => w.y1)),
+  }));
+};
 
 const fromExternal = (lines: ExternalLine[]): Fields =>
   Object.fromEntries(Object.entries(extractFieldsFromLines('pan', lines).fields).map(([k, f]) => [k, f.value]));
@@ -83,7 +108,7 @@ async function tesseractJsEngine(): Promise<Engine> {
         for (const paragraph of block.paragraphs) {
           for (const line of paragraph.lines) {
             const words = line.words.filter((w) => keepWord(w.text, w.confidence));
-            if (words.length > 0) lines.push(lineOf(words.map((w) => ({ text: w.text, ...w.bbox }))));
+            if (words.length > 0) lines.push(...linesOf(words.map((w) => ({ text: w.text, ...w.bbox }))));
           }
         }
       }
@@ -124,7 +149,7 @@ function nativeTesseractEngine(): Engine | undefined {
     name: 'native tesseract',
     async read(_doc, file) {
       const { stdout } = await run('tesseract', [file, 'stdout', '-l', 'eng', 'tsv'], { maxBuffer: 16 * 1024 * 1024 });
-      const byLine = new Map<string, { text: string; x0: number; y0: number; x1: number; y1: number }[]>();
+      const byLine = new Map<string, Box[]>();
       for (const row of stdout.split('\n').slice(1)) {
         const c = row.split('\t');
         if (c.length < 12 || c[0] !== '5' || !(c[11] ?? '').trim()) continue;
@@ -135,7 +160,7 @@ function nativeTesseractEngine(): Engine | undefined {
         words.push({ text: c[11] ?? '', x0: left, y0: top, x1: left + width, y1: top + height });
         byLine.set(key, words);
       }
-      return fromExternal([...byLine.values()].map(lineOf));
+      return fromExternal([...byLine.values()].flatMap(linesOf));
     },
     close: () => Promise.resolve(),
   };

@@ -147,3 +147,4 @@ export { DEFAULT_SQUEEZE } from './ocr/ocr-engine.ts';
 export { inkProfile, splitWords, widestGap } from './ocr/word-gaps.ts';
 export type { InkProfile, LineWord, WordGapOptions } from './ocr/word-gaps.ts';
 export type { DecodedChar } from './ocr/ctc.ts';
+export { sharedOcrEngine } from './ocr/ocr-engine.ts';

@@ -268,3 +268,22 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     },
   };
 }
+
+const shared = new Map<string, Promise<OcrEngine>>();
+
+/**
+ * Return the process-wide engine for these options, creating it on first use: one inference
+ * session per model per worker process, however many activity factories ask for it. Inference
+ * runs on the calling thread, so concurrent activities take turns; size `intraOpThreads` to the
+ * cores the `metis-ai` pool may use.
+ */
+export function sharedOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
+  const key = JSON.stringify(options);
+  let engine = shared.get(key);
+  if (!engine) {
+    engine = createOcrEngine(options);
+    engine.catch(() => shared.delete(key));
+    shared.set(key, engine);
+  }
+  return engine;
+}

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { appendEvent } from '../../events/outbox.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { noopMetrics } from '../../metrics/metrics.ts';
-import { createOcrEngine } from '../../ocr/ocr-engine.ts';
+import { sharedOcrEngine } from '../../ocr/ocr-engine.ts';
 import type { OcrEngine, OcrEngineOptions } from '../../ocr/ocr-engine.ts';
 import type { MetisDatabase } from '../../storage/db/schema.ts';
 import { withTenant } from '../../storage/db/with-tenant.ts';
@@ -22,7 +22,7 @@ export interface DocumentIntelligenceDeps {
   readonly db: Kysely<MetisDatabase>;
   /** Object store holding the documents. */
   readonly objects: ObjectStore;
-  /** A shared OCR engine; created once from `ocrOptions` on first use when absent. */
+  /** The OCR engine; when absent, the process-wide `sharedOcrEngine(ocrOptions)`. */
   readonly ocr?: OcrEngine;
   /** Engine settings, e.g. `{ intraOpThreads }` from the `metis-ai` pool sizing. */
   readonly ocrOptions?: OcrEngineOptions;
@@ -84,14 +84,7 @@ export interface DocumentIntelligenceActivities {
 /** Create the document intelligence activities. */
 export function createDocumentIntelligenceActivities(deps: DocumentIntelligenceDeps): DocumentIntelligenceActivities {
   const metrics = deps.metrics ?? noopMetrics;
-  let engine: Promise<OcrEngine> | undefined = deps.ocr ? Promise.resolve(deps.ocr) : undefined;
-  const getEngine = (): Promise<OcrEngine> => {
-    engine ??= createOcrEngine(deps.ocrOptions).catch((error: unknown) => {
-      engine = undefined;
-      throw error;
-    });
-    return engine;
-  };
+  const getEngine = (): Promise<OcrEngine> => (deps.ocr ? Promise.resolve(deps.ocr) : sharedOcrEngine(deps.ocrOptions));
 
   const read = async (tenantId: string, objectKey: string): Promise<Uint8Array> => {
     assertTenantKey(tenantId, objectKey);

@@ -39,7 +39,7 @@ function next(lines: readonly LayoutLine[], from: LayoutLine, direction: 1 | -1 
   let best: LayoutLine | undefined;
   for (const l of lines) {
     const dy = (l.cy - from.cy) * direction;
-    if (l === from || dy <= from.height * 0.3 || dy > from.height * 3.5) continue;
+    if (l === from || dy <= Math.min(from.height, l.height) * 0.3 || dy > Math.max(from.height, l.height) * 3.5) continue;
     if (l.right < from.left || l.left > from.right + from.height * 8) continue;
     if (!best || Math.abs(l.cy - from.cy) < Math.abs(best.cy - from.cy)) best = l;
   }
@@ -114,6 +114,12 @@ export function extractPanFields(lines: readonly LayoutLine[]): Record<string, R
   };
   let name = fromLabel(nameLabel);
   let father = fromLabel(fatherLabel);
+  if (!nameLabel && fatherLabel) {
+    // The holder's name is printed just above the father's-name label even when its own label is lost.
+    const above = next(lines, fatherLabel, -1);
+    const holder = above ? nameOf(above) : undefined;
+    if (above && holder) name = { line: above, name: holder };
+  }
   if (!nameLabel && !fatherLabel) {
     // Older cards print no labels: the first two name-like lines are the holder and the father.
     const names = lines.flatMap((l) => {
