@@ -6,6 +6,7 @@
 // .metis/models on first use); its text is meaningless, which does not matter for tokens per second.
 //   P5_TOKENS (96) tokens per request, P5_ROUNDS (3), P5_THREADS (sizePools: the CPUs),
 //   P5_TYPE (q4_0 | q8_0 | f16)
+import { loadavg } from 'node:os';
 import { getLlama, LlamaCompletion, LlamaLogLevel } from 'node-llama-cpp';
 import { loadLlmEngine } from '@metis/activities';
 import type { GeneratedWeightType, LlmEngine } from '@metis/activities';
@@ -35,7 +36,9 @@ const model = await llama.loadModel({ modelPath });
 const bareContext = await model.createContext({ sequences: 1, contextSize: CONTEXT, threads: THREADS, batchSize: sizing.llm.batchSize });
 const bare = new LlamaCompletion({ contextSequence: bareContext.getSequence() });
 
-console.log(`P5 model ${modelPath.split('/').pop()} (${(pool.info.fileBytes / 1e6).toFixed(0)} MB), threads ${THREADS}, ${CONCURRENT} prompts × ${TOKENS} tokens, ${ROUNDS} rounds`);
+// Multi-threaded llama.cpp spins at barriers; on CPUs shared with other work that dominates, so the load is shown.
+const load = (): string => loadavg()[0]!.toFixed(2);
+console.log(`P5 model ${modelPath.split('/').pop()} (${(pool.info.fileBytes / 1e6).toFixed(0)} MB), threads ${THREADS}, ${CONCURRENT} prompts × ${TOKENS} tokens, ${ROUNDS} rounds; load average ${load()}`);
 
 interface Tally {
   tokens: number;
@@ -95,7 +98,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const rate = (t: Tally): number => (t.tokens * 1000) / t.ms;
 console.log(`serial, one request at a time (seed design): ${rate(results.serial).toFixed(1)} tokens/s aggregate`);
 console.log(`pool, ${CONCURRENT} concurrent requests on ${CONCURRENT} sequences: ${rate(results.pool).toFixed(1)} tokens/s aggregate`);
-console.log(`single request: pool ${rate(results.poolSingle).toFixed(1)} tokens/s, bare node-llama-cpp loop ${rate(results.bare).toFixed(1)} tokens/s`);
+console.log(`single request: pool ${rate(results.poolSingle).toFixed(1)} tokens/s, bare node-llama-cpp loop ${rate(results.bare).toFixed(1)} tokens/s; load average ${load()}`);
 
 await pool.close();
 await serial.close();
