@@ -56,8 +56,12 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
   let error: string | null = null;
 
   const view = (): LoanView => ({ tenantId, applicationId: application.applicationId, stage, highValue, steps: [...steps], documents, credit, risk, proposed, decision, error });
+  // The live stage is in the query; search attributes (a visibility write each) change only at the
+  // states operators filter on: waiting for review, and the end.
+  const VISIBLE: readonly LoanStage[] = ['review', 'done', 'failed'];
   const enter = (next: LoanStage): void => {
     stage = next;
+    if (!VISIBLE.includes(next)) return;
     upsertSearchAttributes([
       { key: MetisTenant, value: tenantId },
       { key: MetisJourney, value: 'loan' },
