@@ -87,7 +87,13 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
     const config = configFor(journeyType);
     const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
     try {
-      if (!start) return await client.workflow.getHandle(workflowId).executeUpdate(journeyStepUpdate, { args: [request] });
+      // Most steps go to a journey that exists: a plain Update is cheaper for the server than
+      // update-with-start, which is used when the journey does not exist yet (its first step).
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate(journeyStepUpdate, { args: [request] });
+      } catch (error) {
+        if (!start || !isNotFound(error)) throw error;
+      }
       const startWorkflowOperation = new WithStartWorkflowOperation(journeyWorkflow, {
         workflowId,
         taskQueue: taskQueueName('interactive', prefix),
