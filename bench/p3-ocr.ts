@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { analyzeDocument, createOcrEngine, extractFieldsFromLines } from '@metis/activities';
 import type { ExternalLine } from '@metis/activities';
-import { generateDocument } from '@metis/sdk/testing';
+import { expectedFields, generateDocument } from '@metis/sdk/testing';
 import type { GeneratedDocument } from '@metis/sdk/testing';
 import { createWorker } from 'tesseract.js';
 import { quantile } from './support/stats.ts';
@@ -189,8 +189,7 @@ async function ocrNodeEngine(): Promise<Engine> {
 
 function expected(doc: GeneratedDocument): Fields {
   if (doc.truth.type !== 'pan') throw new Error('P3 reads PAN cards');
-  const t = doc.truth.fields;
-  return { pan: t.pan, name: t.name, father_name: t.fatherName, date_of_birth: t.dateOfBirth };
+  return expectedFields(doc.truth);
 }
 
 const dir = resolve('.metis/bench/p3');

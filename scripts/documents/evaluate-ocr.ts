@@ -5,8 +5,8 @@
 // --det and --squeeze override the detector input size and strip squeeze for cards.
 import { parseArgs } from 'node:util';
 import { analyzeDocument, createOcrEngine } from '../../packages/activities/src/index.ts';
-import { generateDocument } from '../../packages/sdk/src/testing/index.ts';
-import type { DocumentTruth, GeneratedDocumentType } from '../../packages/sdk/src/testing/index.ts';
+import { expectedFields, generateDocument } from '../../packages/sdk/src/testing/index.ts';
+import type { GeneratedDocumentType } from '../../packages/sdk/src/testing/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,23 +20,6 @@ const { values } = parseArgs({
   },
 });
 
-function expected(truth: DocumentTruth): Record<string, string> {
-  switch (truth.type) {
-    case 'pan':
-      return { pan: truth.fields.pan, name: truth.fields.name, father_name: truth.fields.fatherName, date_of_birth: truth.fields.dateOfBirth };
-    case 'aadhaar':
-      return { name: truth.fields.name, date_of_birth: truth.fields.dateOfBirth, gender: truth.fields.gender, aadhaar_number: `XXXX XXXX ${truth.fields.aadhaarNumber.slice(-4)}` };
-    case 'bank_statement':
-      return {
-        account_holder: truth.fields.accountHolder,
-        account_number: truth.fields.accountNumber,
-        ifsc: truth.fields.ifsc,
-        period_from: truth.fields.periodFrom,
-        period_to: truth.fields.periodTo,
-        closing_balance: truth.fields.closingBalance,
-      };
-  }
-}
 
 const engine = await createOcrEngine({ intraOpThreads: Number(values.threads), ...(values.squeeze ? { squeeze: Number(values.squeeze) } : {}) });
 const plan: [GeneratedDocumentType, number][] = [
@@ -56,7 +39,7 @@ for (const [type, count] of plan) {
   const perField = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const doc = await generateDocument({ type, seed: `${values.seed}-${i}` });
-    const want = expected(doc.truth);
+    const want = expectedFields(doc.truth);
     let got: Record<string, string> = {};
     try {
       const a = await analyzeDocument(engine, doc.bytes, values.det && type !== 'bank_statement' ? { detectionMaxSide: Number(values.det) } : {});

@@ -15,8 +15,8 @@ import {
   WrongDocumentTypeError,
 } from '@metis/activities';
 import type { DocumentAnalysis, OcrEngine } from '@metis/activities';
-import { createPrng, generateDocument, randomNoise } from '../../sdk/src/testing/index.ts';
-import type { DocumentTruth, GeneratedDocument, GeneratedDocumentType } from '../../sdk/src/testing/index.ts';
+import { createPrng, expectedFields, generateDocument, randomNoise } from '../../sdk/src/testing/index.ts';
+import type { GeneratedDocument, GeneratedDocumentType } from '../../sdk/src/testing/index.ts';
 
 // Field-exact accuracy the pipeline must keep on this sample. Measured with
 // scripts/documents/evaluate-ocr.ts on 112 other generated noisy documents: 471/472 fields exact
@@ -24,30 +24,6 @@ import type { DocumentTruth, GeneratedDocument, GeneratedDocumentType } from '..
 // the 48 fields here, while a broken stage that loses one PAN field on every card (43/48) fails it;
 // classification and confidence are asserted per document as well.
 const MIN_FIELD_ACCURACY = 0.9;
-
-/** The truth of a generated document in the field names and formats the pipeline returns. */
-export function expectedFields(truth: DocumentTruth): Record<string, string> {
-  switch (truth.type) {
-    case 'pan':
-      return { pan: truth.fields.pan, name: truth.fields.name, father_name: truth.fields.fatherName, date_of_birth: truth.fields.dateOfBirth };
-    case 'aadhaar':
-      return {
-        name: truth.fields.name,
-        date_of_birth: truth.fields.dateOfBirth,
-        gender: truth.fields.gender,
-        aadhaar_number: `XXXX XXXX ${truth.fields.aadhaarNumber.slice(-4)}`,
-      };
-    case 'bank_statement':
-      return {
-        account_holder: truth.fields.accountHolder,
-        account_number: truth.fields.accountNumber,
-        ifsc: truth.fields.ifsc,
-        period_from: truth.fields.periodFrom,
-        period_to: truth.fields.periodTo,
-        closing_balance: truth.fields.closingBalance,
-      };
-  }
-}
 
 function compare(doc: GeneratedDocument, analysis: DocumentAnalysis): { exact: number; total: number; misses: string[] } {
   const want = expectedFields(doc.truth);

@@ -6,7 +6,7 @@ export { startPaymentsSimulator } from './payments-simulator.ts';
 export type { PaymentsFaults, PaymentsSimulator } from './payments-simulator.ts';
 export { startWebhookReceiver } from './webhook-receiver.ts';
 export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver.ts';
-export { createPrng, formatRupees, generateDocument, generateDocuments, GENERATED_DOCUMENT_TYPES, groupDigits, randomNoise, toCardDate } from './documents/index.ts';
+export { createPrng, expectedFields, formatRupees, generateDocument, generateDocuments, GENERATED_DOCUMENT_TYPES, groupDigits, randomNoise, toCardDate } from './documents/index.ts';
 export type {
   AadhaarTruth,
   BankStatementTruth,

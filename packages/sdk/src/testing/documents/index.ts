@@ -7,3 +7,4 @@ export { randomNoise } from './scene.ts';
 export { createPrng } from './prng.ts';
 export type { Prng } from './prng.ts';
 export { formatRupees, groupDigits, toCardDate } from './identities.ts';
+export { expectedFields } from './expected-fields.ts';
