@@ -33,7 +33,8 @@ export { createMinioObjectStore } from './storage/objects/minio/minio-object-sto
 export type { MinioObjectStoreConfig } from './storage/objects/minio/minio-object-store.ts';
 export { createInMemoryMetrics, noopMetrics } from './metrics/metrics.ts';
 export type { InMemoryMetrics, Labels, Metrics, MetricSeries } from './metrics/metrics.ts';
-export { createJourneyActivities, hashData } from './journeys/journey-activities.ts';
+export { createJourneyActivities } from './journeys/journey-activities.ts';
+export { canonicalJson, hashData } from './util/canonical-json.ts';
 export type { AutomationInput, JourneyActivities, JourneyActivityDeps, JourneyAutomation, JourneyEventInput, JsonRecord, RecordTransitionInput } from './journeys/journey-activities.ts';
 export { createLoanActivities, NOT_CONFIGURED } from './loans/loan-activities.ts';
 export type { LoanActivities, LoanActivityDeps, LoanCheckActivities, LoanRecordActivities, LoanStepInput } from './loans/loan-activities.ts';

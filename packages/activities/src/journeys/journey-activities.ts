@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { appendEvent, isEventType } from '../events/outbox.ts';
+import { hashData } from '../util/canonical-json.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
 
@@ -75,17 +75,6 @@ export interface JourneyActivities {
   emitJourneyEvent(input: JourneyEventInput): Promise<string>;
 }
 
-/** Hash data canonically (sorted keys), so equal data hashes equal whatever its key order. */
-export function hashData(data: unknown): string {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as JsonRecord)[k])]));
-    }
-    return value;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(data))).digest('hex');
-}
 
 function eventType(name: string) {
   if (!isEventType(name)) throw ApplicationFailure.nonRetryable(`unknown event type ${name}`, 'UnknownEventType');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashData } from '../util/canonical-json.ts';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
@@ -108,14 +108,6 @@ function toFailure(error: unknown): unknown {
     : ApplicationFailure.retryable(error.message, error.code);
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function assertAnalysisId(analysisId: unknown): asserts analysisId is string {
   if (typeof analysisId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(analysisId)) {
@@ -179,7 +171,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
         return {
           note: out.value,
           model: deps.engine.info.modelName,
-          inputSha256: createHash('sha256').update(canonicalJson(input.application)).digest('hex'),
+          inputSha256: hashData(input.application),
           usage: { promptTokens: out.promptTokens, generatedTokens: out.generatedTokens, generationMs: Math.round(out.generationMs), queuedMs: Math.round(out.queuedMs), tokensPerSecond: out.tokensPerSecond },
         };
       } catch (error) {
