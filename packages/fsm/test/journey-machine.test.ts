@@ -100,6 +100,20 @@ describe('journey.step', () => {
     ]);
   });
 
+  it('returns frozen snapshots that cannot drift, and still checks snapshots it did not make', () => {
+    const s1 = ok(kyc.step(kyc.initial(), { type: 'SUBMIT', data: { name: 'Asha', email: 'asha@example.in', phone: '9876543210' } }));
+    assert.ok(Object.isFrozen(s1) && Object.isFrozen(s1.context) && Object.isFrozen(s1.context.data) && Object.isFrozen(s1.context.history[0]));
+    assert.throws(() => {
+      (s1.context.data as Record<string, unknown>)['email'] = 'not-an-email';
+    }, TypeError);
+    // A copy (as read back from storage or sent by a browser) is checked in full again.
+    const copy = JSON.parse(JSON.stringify(s1)) as PersistedJourney;
+    assert.ok(ok(kyc.step(copy, { type: 'SUBMIT', data: { pan_number: 'ABCPR1234K', pan_image: goodDocument() } })));
+    const tampered = { ...copy, state: 'no_such_state' };
+    assert.throws(() => kyc.step(tampered, { type: 'SUBMIT', data: {} }), JourneySnapshotError);
+    assert.throws(() => kyc.describe({ ...copy, status: 'done' }), JourneySnapshotError);
+  });
+
   it('reports a malformed event as invalid_event', () => {
     const r = kyc.step(kyc.initial(), { type: 'SUBMIT', data: 'name=Asha' } as never);
     assert.equal(r.ok, false);

@@ -1,9 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { appendEvent, isEventType } from '../events/outbox.ts';
 import { hashData } from '../util/canonical-json.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
+import { assertTenantId } from '../tenancy/tenant-id.ts';
 
 /** A JSON object, as journeys carry data. */
 export type JsonRecord = Record<string, unknown>;
@@ -75,7 +77,6 @@ export interface JourneyActivities {
   emitJourneyEvent(input: JourneyEventInput): Promise<string>;
 }
 
-
 function eventType(name: string) {
   if (!isEventType(name)) throw ApplicationFailure.nonRetryable(`unknown event type ${name}`, 'UnknownEventType');
   return name;
@@ -85,63 +86,32 @@ function eventType(name: string) {
 export function createJourneyActivities(deps: JourneyActivityDeps): JourneyActivities {
   return {
     async recordJourneyTransition(input) {
-      return withTenant(deps.db, input.tenantId, async (trx) => {
-        // The projection first (the audit row references it); it only ever moves forward.
-        await trx
-          .insertInto('journeys')
-          .values({
-            tenant_id: input.tenantId,
-            journey_id: input.journeyId,
-            journey_type: input.journeyType,
-            applicant_id: input.applicantId,
-            workflow_id: input.workflowId,
-            config_version: input.configVersion,
-            state: input.to,
-            status: input.status,
-            last_seq: input.seq,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['tenant_id', 'journey_id'])
-              .doUpdateSet({ state: input.to, status: input.status, config_version: input.configVersion, last_seq: input.seq, updated_at: new Date() })
-              .where('journeys.last_seq', '<', input.seq),
-          )
-          .execute();
-        const inserted = await trx
-          .insertInto('journey_transitions')
-          .values({
-            tenant_id: input.tenantId,
-            journey_id: input.journeyId,
-            from_state: input.from,
-            to_state: input.to,
-            event_type: input.eventType,
-            actor: input.actor,
-            data_hash: input.data ? hashData(input.data) : null,
-            idempotency_key: input.idempotencyKey,
-          })
-          .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
-          .returning('transition_id')
-          .executeTakeFirst();
-        const duplicate = inserted === undefined;
-        if (input.events.length > 0) {
-          // One statement for all of the transition's events; a repeat inserts none.
-          await trx
-            .insertInto('events')
-            .values(
-              input.events.map((event, i) => ({
-                tenant_id: input.tenantId,
-                event_type: eventType(event.type),
-                aggregate_type: 'journey',
-                aggregate_id: input.journeyId,
-                payload: JSON.stringify({ ...event.payload, seq: input.seq }),
-                idempotency_key: `${input.idempotencyKey}:${i}:${event.type}`,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
-            .execute();
-        }
-        return { duplicate };
-      });
+      assertTenantId(input.tenantId);
+      // One call does the projection, the audit row and the events in one transaction (migration
+      // 0005): a step waits for one database round trip.
+      const call = {
+        tenant_id: input.tenantId,
+        journey_id: input.journeyId,
+        journey_type: input.journeyType,
+        applicant_id: input.applicantId,
+        workflow_id: input.workflowId,
+        config_version: input.configVersion,
+        seq: input.seq,
+        from_state: input.from,
+        to_state: input.to,
+        event_type: input.eventType,
+        actor: input.actor,
+        status: input.status,
+        data_hash: input.data ? hashData(input.data) : null,
+        idempotency_key: input.idempotencyKey,
+        events: input.events.map((event, i) => ({
+          event_type: eventType(event.type),
+          payload: { ...event.payload, seq: input.seq },
+          idempotency_key: `${input.idempotencyKey}:${i}:${event.type}`,
+        })),
+      };
+      const { rows } = await sql<{ duplicate: boolean }>`select metis_record_journey_transition(${JSON.stringify(call)}::jsonb) as duplicate`.execute(deps.db);
+      return { duplicate: rows[0]?.duplicate === true };
     },
 
     async runJourneyAutomation(input) {

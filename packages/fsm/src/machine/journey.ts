@@ -83,7 +83,7 @@ export interface Journey {
   stateInfo(name: string): JourneyStateInfo;
   /** Start a journey: the initial persisted snapshot (bad input throws `JourneyStepError`). */
   initial(input?: JourneyInput): PersistedJourney;
-  /** Apply an event: the next snapshot, or field errors (the given snapshot is never modified). */
+  /** Apply an event: the next (frozen) snapshot, or field errors (the given snapshot is never modified). */
   step(snapshot: PersistedJourney, event: JourneyEventInput): StepResult;
   /** Apply an event or throw `JourneyStepError` (for Temporal Update validators). */
   assertStep(snapshot: PersistedJourney, event: JourneyEventInput): StepSuccess;
@@ -106,7 +106,17 @@ export function createJourney(config: unknown, implementations: JourneyImplement
     return found;
   };
 
+  // Snapshots this journey made or already checked. They are frozen, so they cannot change
+  // afterwards, and are not parsed again: a step costs the same however long the history grows.
+  const checked = new WeakSet<object>();
+  const seal = (snapshot: PersistedJourney): PersistedJourney => {
+    deepFreeze(snapshot);
+    checked.add(snapshot);
+    return snapshot;
+  };
+
   const validateSnapshot = (snapshot: unknown): PersistedJourney => {
+    if (typeof snapshot === 'object' && snapshot !== null && checked.has(snapshot)) return snapshot as PersistedJourney;
     const parsed = persistedJourneySchema.safeParse(snapshot);
     if (!parsed.success) throw new JourneySnapshotError(`Malformed journey snapshot: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     const s = parsed.data;
@@ -115,12 +125,12 @@ export function createJourney(config: unknown, implementations: JourneyImplement
     }
     const state = stateInfo(s.state);
     if ((s.status === 'done') !== state.final) throw new JourneySnapshotError(`Snapshot status "${s.status}" contradicts state "${s.state}".`);
-    return s;
+    return seal(s);
   };
 
   const persist = (value: unknown, context: PersistedJourney['context'], status: string): PersistedJourney => {
     if (typeof value !== 'string') throw new JourneySnapshotError('Journey machines are flat: the state value must be a string.');
-    return { format: PERSISTED_FORMAT, journeyType: model.journeyType, version: model.version, state: value, status: status === 'done' ? 'done' : 'active', context };
+    return seal({ format: PERSISTED_FORMAT, journeyType: model.journeyType, version: model.version, state: value, status: status === 'done' ? 'done' : 'active', context });
   };
 
   const step = (snapshot: PersistedJourney, rawEvent: JourneyEventInput): StepResult => {
@@ -179,6 +189,13 @@ export function createJourney(config: unknown, implementations: JourneyImplement
       };
     },
   };
+}
+
+// Freeze a value and everything in it; frozen parts (shared with earlier snapshots) are skipped.
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
 function info(s: CompiledState): JourneyStateInfo {

@@ -10,6 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   allHandlersFinished,
+  currentUpdateInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '@metis/activities';
 import { createJourney, JourneyStepError } from '@metis/fsm';
@@ -61,10 +62,15 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     automationError,
   });
 
-  const publishState = (): void => {
+  // At start every attribute is set; after a step only the state (and the outcome at the end) changes.
+  const publishState = (all = false): void => {
     upsertSearchAttributes([
-      { key: MetisTenant, value: input.tenantId },
-      { key: MetisJourney, value: journey.journeyType },
+      ...(all
+        ? [
+            { key: MetisTenant, value: input.tenantId },
+            { key: MetisJourney, value: journey.journeyType },
+          ]
+        : []),
       { key: MetisState, value: snapshot.state },
       ...(snapshot.status === 'done' ? [{ key: MetisOutcome, value: snapshot.state }] : []),
     ]);
@@ -105,15 +111,17 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
 
   setHandler(journeyQuery, view);
 
-  const checked = new WeakMap<JourneyStepRequest, { snapshot: PersistedJourney; result: StepSuccess }>();
+  // Validator results by Update id: the handler runs right after its validator, in the same activation.
+  const checked = new Map<string, { snapshot: PersistedJourney; result: StepSuccess }>();
 
   setHandler(
     journeyStepUpdate,
     async (request) => {
       // The validator ran against this very snapshot in this activation: reuse its result.
-      const validated = checked.get(request);
+      const updateId = currentUpdateInfo()?.id ?? '';
+      const validated = checked.get(updateId);
+      checked.delete(updateId);
       const result = validated && validated.snapshot === snapshot ? validated.result : journey.step(snapshot, request.event);
-      checked.delete(request);
       if (!result.ok) rejectStep(new JourneyStepError(result.errors));
       const data = request.event.type === 'SUBMIT' || request.event.type === 'OPERATOR' ? request.event.data : undefined;
       const from = snapshot.state;
@@ -132,7 +140,8 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
         } catch (error) {
           rejectStep(error);
         }
-        checked.set(request, { snapshot, result });
+        const updateId = currentUpdateInfo()?.id;
+        if (updateId !== undefined) checked.set(updateId, { snapshot, result });
       },
     },
   );
@@ -160,7 +169,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     },
   );
 
-  publishState();
+  publishState(true);
 
   // Run the current automated state's work, bounded by the state's timeout.
   const runAutomation = async (): Promise<void> => {

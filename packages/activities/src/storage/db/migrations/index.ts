@@ -5,6 +5,7 @@ import { coreTablesMigration } from './0001-core-tables.ts';
 import { apiKeyLookupMigration } from './0002-api-key-lookup.ts';
 import { loansNotificationsMigration } from './0003-loans-notifications.ts';
 import { llmAnalysesMigration } from './0004-llm-analyses.ts';
+import { journeyTransitionFunctionMigration } from './0005-journey-transition-function.ts';
 
 /** Options every migration needs. */
 export interface MigrationOptions {
@@ -19,6 +20,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
     '0002-api-key-lookup': apiKeyLookupMigration(options.appRole),
     '0003-loans-notifications': loansNotificationsMigration(options.appRole),
     '0004-llm-analyses': llmAnalysesMigration(options.appRole),
+    '0005-journey-transition-function': journeyTransitionFunctionMigration(options.appRole),
   };
 }
 
