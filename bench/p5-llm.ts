@@ -100,9 +100,34 @@ console.log(`serial, one request at a time (seed design): ${rate(results.serial)
 console.log(`pool, ${CONCURRENT} concurrent requests on ${CONCURRENT} sequences: ${rate(results.pool).toFixed(1)} tokens/s aggregate`);
 console.log(`single request: pool ${rate(results.poolSingle).toFixed(1)} tokens/s, bare node-llama-cpp loop ${rate(results.bare).toFixed(1)} tokens/s; load average ${load()}`);
 
+// The machine's own ceiling, from llama.cpp alone: how much a pass over 4 sequences costs against
+// a pass over 1. Decoding 4 requests together can be at most 4 × (1-sequence pass) / (4-sequence pass)
+// times faster than one at a time; prompt prefill is batched within a prompt already and gains nothing.
+await bareContext.dispose();
+const ceilingContext = await model.createContext({ sequences: CONCURRENT, contextSize: CONTEXT, threads: THREADS, batchSize: sizing.llm.batchSize });
+const ceilingSequences = Array.from({ length: CONCURRENT }, () => ceilingContext.getSequence());
+const primer = model.tokenize(prompts[0]!);
+for (const sequence of ceilingSequences) await sequence.evaluateWithoutGeneratingNewTokens(primer);
+const passMs = { one: [] as number[], all: [] as number[] };
+for (let i = 0; i < 24; i++) {
+  const token = primer[i % primer.length]!;
+  let t = performance.now();
+  await ceilingSequences[0]!.evaluateWithoutGeneratingNewTokens([token]);
+  passMs.one.push(performance.now() - t);
+  t = performance.now();
+  await Promise.all(ceilingSequences.map((sequence) => sequence.evaluateWithoutGeneratingNewTokens([token])));
+  passMs.all.push(performance.now() - t);
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ceiling = (CONCURRENT * median(passMs.one)) / median(passMs.all);
+console.log(
+  `llama.cpp alone: a pass over 1 sequence ${median(passMs.one).toFixed(1)} ms, over ${CONCURRENT} sequences ${median(passMs.all).toFixed(1)} ms: ` +
+    `decoding ${CONCURRENT} requests together is at most ${ceiling.toFixed(2)}× one at a time on this machine (pool reached ${(rate(results.pool) / rate(results.serial) / ceiling * 100).toFixed(0)}% of that, prefill included)`,
+);
+await ceilingContext.dispose();
+
 await pool.close();
 await serial.close();
-await bareContext.dispose();
 await model.dispose();
 await llama.dispose();
 
