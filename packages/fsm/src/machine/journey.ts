@@ -142,7 +142,9 @@ export function createJourney(config: unknown, implementations: JourneyImplement
         errors: parsedEvent.error.issues.map((i) => ({ code: 'invalid_event', field: i.path.length > 0 ? i.path.map(String).join('.') : null, message: i.message })),
       };
     }
+    // Our own copy, frozen: the machine's guards and action below reuse this plan instead of redoing it.
     const event = parsedEvent.data;
+    deepFreeze(event);
     const plan = planEvent(model, current.state, current.context, event);
     if (!plan.ok) return plan;
     const restored = machine.resolveState({ value: current.state, context: current.context });

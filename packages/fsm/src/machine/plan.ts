@@ -12,8 +12,28 @@ export type Plan = { ok: true; to: string; context: JourneyContext } | { ok: fal
 
 const reject = (code: string, field: string | null, message: string): Plan => ({ ok: false, errors: [{ code, field, message }] });
 
+// Plans of frozen contexts and events, by journey, context, event and state. Within one
+// `journey.step` the step itself, the machine's guard on each candidate edge and its action all
+// ask the same question of the same objects; frozen, those objects cannot change, so it is
+// answered once. Unfrozen ones (a live actor's) are planned each time.
+const plans = new WeakMap<CompiledJourney, WeakMap<JourneyContext, WeakMap<JourneyEvent, Map<string, Plan>>>>();
+
+function child<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
 /** Decide, purely, what an event does in a state: used by the machine's guards and actions and by `journey.step`. */
 export function planEvent(model: CompiledJourney, current: string, context: JourneyContext, event: JourneyEvent): Plan {
+  if (!Object.isFrozen(context) || !Object.isFrozen(event)) return computePlan(model, current, context, event);
+  const byState = child(child(child(plans, model, () => new WeakMap()), context, () => new WeakMap()), event, () => new Map<string, Plan>());
+  let plan = byState.get(current);
+  if (plan === undefined) byState.set(current, (plan = computePlan(model, current, context, event)));
+  return plan;
+}
+
+function computePlan(model: CompiledJourney, current: string, context: JourneyContext, event: JourneyEvent): Plan {
   const state = model.states.get(current);
   if (!state) return reject('wrong_state', 'state', `The journey is in unknown state "${current}".`);
   if (state.final) return reject('journey_finished', null, `The journey has finished in state "${current}".`);
