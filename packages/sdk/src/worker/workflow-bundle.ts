@@ -5,8 +5,18 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 // to their sources too.
 const fromSource = import.meta.url.endsWith('.ts');
 
-/** Bundle the Metis workflows once; every worker in the process can share the result. */
-export async function bundleMetisWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundle the Metis workflows once per process; every worker (and replayer) shares the result. */
+export function bundleMetisWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  bundled ??= bundle().catch((error: unknown) => {
+    bundled = undefined;
+    throw error;
+  });
+  return bundled;
+}
+
+function bundle(): Promise<WorkflowBundleWithSourceMap> {
   const workflowsPath = new URL(import.meta.resolve('@metis/workflows/workflows')).pathname;
   return bundleWorkflowCode({
     workflowsPath,

@@ -2,14 +2,10 @@
 // any nondeterminism between the live run and a replay fails the test that produced it.
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleMetisWorkflows } from '@metis/sdk';
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Fetch the workflow's history and replay it; throw on a nondeterminism error. */
 export async function assertReplays(client: Client, workflowId: string): Promise<void> {
-  bundle ??= bundleMetisWorkflows();
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle: await bundle }, history, workflowId);
+  await Worker.runReplayHistory({ workflowBundle: await bundleMetisWorkflows() }, history, workflowId);
 }
