@@ -1,6 +1,5 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { createJourney } from '@metis/fsm';
 import type { DocumentKind } from '@metis/activities';
 import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
 import {
@@ -77,14 +76,14 @@ export interface TenantJourneys {
 
 /** Create the journeys API of one tenant. */
 export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments): TenantJourneys {
-  const configFor = (journeyType: string): JourneyConfigInput => {
+  const journeyFor = (journeyType: string): Journey => {
     const journey = configs.get(journeyType);
     if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);
-    return journey.config;
+    return journey;
   };
 
   const update = async (applicantId: string, journeyType: string, request: JourneyStepRequest, start: boolean): Promise<JourneyStepResult> => {
-    const config = configFor(journeyType);
+    const journey = journeyFor(journeyType);
     const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
     try {
       // Most steps go to a journey that exists: a plain Update is cheaper for the server than
@@ -97,13 +96,13 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const startWorkflowOperation = new WithStartWorkflowOperation(journeyWorkflow, {
         workflowId,
         taskQueue: taskQueueName('interactive', prefix),
-        args: [{ tenantId, applicantId, config }],
+        args: [{ tenantId, applicantId, config: journey.config }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
           { key: MetisTenant, value: tenantId },
           { key: MetisJourney, value: journeyType },
-          { key: MetisState, value: createJourney(config).initialState },
+          { key: MetisState, value: journey.initialState },
         ],
       });
       return await client.workflow.executeUpdateWithStart(journeyStepUpdate, { args: [request], startWorkflowOperation });
@@ -145,7 +144,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       return update(applicantId, journeyType, { event: { type: 'OPERATOR', operator, ...rest }, actor: `operator:${operator}` }, false);
     },
     async get(applicantId, journeyType) {
-      configFor(journeyType);
+      journeyFor(journeyType);
       const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
       try {
         return await client.workflow.getHandle(workflowId).query(journeyQuery);
@@ -173,7 +172,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       return out;
     },
     async migrate(applicantId, journeyType, config, mapping, stateMap, actor = 'operator') {
-      configFor(journeyType);
+      journeyFor(journeyType);
       const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
       try {
         return await client.workflow.getHandle(workflowId).executeUpdate(journeyMigrateUpdate, { args: [{ config, mapping, ...(stateMap ? { stateMap } : {}), actor }] });
