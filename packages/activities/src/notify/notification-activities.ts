@@ -77,8 +77,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
   return {
     async deliverNotification(request) {
       const { tenantId } = request;
-      const row = await withTenant(deps.db, tenantId, async (trx) => {
-        await trx
+      // One statement records the first attempt or counts a retry.
+      const row = await withTenant(deps.db, tenantId, (trx) =>
+        trx
           .insertInto('notifications')
           .values({
             tenant_id: tenantId,
@@ -87,16 +88,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
             recipient: request.recipient,
             template: request.template,
             payload: JSON.stringify(request.payload),
+            attempts: 1,
           })
-          .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
-          .execute();
-        return trx
-          .updateTable('notifications')
-          .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-          .where('idempotency_key', '=', request.idempotencyKey)
+          .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doUpdateSet((eb) => ({ attempts: eb('notifications.attempts', '+', 1) })))
           .returning(['notification_id', 'status'])
-          .executeTakeFirstOrThrow();
-      });
+          .executeTakeFirstOrThrow(),
+      );
       if (row.status === 'delivered') return { notificationId: row.notification_id, duplicate: true };
 
       const markDelivered = async (trx: TenantTransaction): Promise<void> => {
