@@ -2,11 +2,12 @@ import * as z from 'zod';
 import { conditionSchema } from '../conditions/condition-schema.ts';
 import { jsonObjectSchema } from '../json.ts';
 import { FIELD_TYPES } from '../rules/field-types.ts';
+import { REGISTRY_NAME_PATTERN } from '../named-registry.ts';
 import { doc, schemaRegistry } from '../schema-registry.ts';
 import { DURATION_PATTERN } from './duration.ts';
 
-/** State, field, rule and guard names: snake_case, starting with a letter. */
-export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+/** State, field, rule and guard names: snake_case, starting with a letter (the names registries accept). */
+export const NAME_PATTERN = REGISTRY_NAME_PATTERN;
 
 /** Journey types: `kyc`, `loan` or a custom kebab/snake-case name. */
 export const JOURNEY_TYPE_PATTERN = /^[a-z][a-z0-9_-]*$/;
