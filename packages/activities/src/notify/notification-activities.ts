@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
+import { NOT_CONFIGURED } from '../loans/loan-activities.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
 import type { TenantTransaction } from '../storage/db/with-tenant.ts';
@@ -105,7 +106,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
       };
       if (request.channel === 'webhook') {
         const endpoint = deps.webhooks?.(tenantId);
-        if (!endpoint) throw ApplicationFailure.nonRetryable(`tenant ${tenantId} has no webhook endpoint configured`, 'NotConfigured');
+        if (!endpoint) throw ApplicationFailure.nonRetryable(`tenant ${tenantId} has no webhook endpoint configured`, NOT_CONFIGURED);
         const body = JSON.stringify({ id: row.notification_id, event: request.recipient, template: request.template, tenantId, data: request.payload });
         let failure: string | undefined;
         try {
