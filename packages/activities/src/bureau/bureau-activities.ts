@@ -14,6 +14,7 @@ import type { BureauAttempt } from './errors.ts';
 import type { BureauApplicant, CreditReport } from './types.ts';
 import { pullWithWaterfall } from './waterfall.ts';
 import type { BureauConfigResolver } from './waterfall.ts';
+import { isCalendarDate } from '../util/calendar-date.ts';
 
 /** Temporal failure types the bureau activity throws, all non-retryable. */
 export const BUREAU_FAILURE_TYPES = {
@@ -74,7 +75,6 @@ export interface BureauActivities {
   pullCreditReport(input: PullCreditReportInput): Promise<PullCreditReportResult>;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Check the applicant fields a bureau needs; return the problems (empty when fine). */
 export function applicantIssues(applicant: unknown): string[] {
@@ -87,10 +87,8 @@ export function applicantIssues(applicant: unknown): string[] {
     if (violation) issues.push(`pan: ${violation.message}`);
   }
   if (typeof a['name'] !== 'string' || a['name'].trim().length < 1 || a['name'].length > 200) issues.push('name: expected 1-200 characters');
-  const dob = typeof a['dateOfBirth'] === 'string' ? DATE.exec(a['dateOfBirth']) : null;
-  const when = dob ? new Date(Date.UTC(Number(dob[1]), Number(dob[2]) - 1, Number(dob[3]))) : null;
-  const real = when !== null && dob !== null && when.getUTCMonth() === Number(dob[2]) - 1 && when.getUTCDate() === Number(dob[3]);
-  if (!real || when.getTime() > Date.now() || Number(dob[1]) < 1900) issues.push('dateOfBirth: expected a real past date YYYY-MM-DD');
+  const dob = typeof a['dateOfBirth'] === 'string' && isCalendarDate(a['dateOfBirth']) ? a['dateOfBirth'] : null;
+  if (dob === null || Date.parse(`${dob}T00:00:00Z`) > Date.now() || Number(dob.slice(0, 4)) < 1900) issues.push('dateOfBirth: expected a real past date YYYY-MM-DD');
   for (const field of ['phone', 'postalCode'] as const) {
     if (a[field] !== undefined && (typeof a[field] !== 'string' || a[field].length > 32)) issues.push(`${field}: expected a short string`);
   }

@@ -1,4 +1,5 @@
 import { MalformedBureauResponseError } from './errors.ts';
+import { isCalendarDate } from '../util/calendar-date.ts';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -57,7 +58,7 @@ export class ResponseReader {
   /** Read a calendar date `YYYY-MM-DD`. */
   date(value: unknown, path: string): string {
     const text = this.string(value, path, DATE, 'a date YYYY-MM-DD');
-    if (text && Number.isNaN(Date.parse(`${text}T00:00:00Z`))) this.issue(path, 'expected a real calendar date');
+    if (text && !isCalendarDate(text)) this.issue(path, 'expected a real calendar date');
     return text;
   }
 

@@ -1,5 +1,6 @@
 import type { OcrLine, PendingLine } from '../../ocr/ocr-engine.ts';
 import type { Quad, RotatedRect } from '../../ocr/geometry.ts';
+import { isCalendarDate } from '../../util/calendar-date.ts';
 
 /** A line in document coordinates: recognised, or detected and not read yet (`pending`, no text). */
 export interface LayoutLine {
@@ -124,8 +125,7 @@ export function parseCardDate(text: string): string | undefined {
   if (!m) return undefined;
   const [, d, mo, y] = m;
   const iso = `${y}-${mo}-${d}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : iso;
+  return isCalendarDate(iso) ? iso : undefined;
 }
 
 /** Find every date in a text, in order. */
