@@ -12,6 +12,7 @@ import { loadLlmEngine } from '@metis/activities';
 import type { GeneratedWeightType, LlmEngine } from '@metis/activities';
 import { sizePools } from '@metis/sdk';
 import { ensureGeneratedModel } from '@metis/sdk/testing';
+import { quantile } from './support/stats.ts';
 
 const TOKENS = Number(process.env['P5_TOKENS'] ?? 96);
 const ROUNDS = Number(process.env['P5_ROUNDS'] ?? 3);
@@ -118,7 +119,7 @@ for (let i = 0; i < 24; i++) {
   await Promise.all(ceilingSequences.map((sequence) => sequence.evaluateWithoutGeneratingNewTokens([token])));
   passMs.all.push(performance.now() - t);
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => quantile(xs, 0.5);
 const ceiling = (CONCURRENT * median(passMs.one)) / median(passMs.all);
 console.log(
   `llama.cpp alone: a pass over 1 sequence ${median(passMs.one).toFixed(1)} ms, over ${CONCURRENT} sequences ${median(passMs.all).toFixed(1)} ms: ` +

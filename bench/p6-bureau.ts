@@ -3,9 +3,10 @@
 // healthy B alone (baseline), the A→B waterfall with breakers, and the same waterfall with the
 // breakers disabled (only the provider timeout protects it). Prints p50/p99 of each and two
 // ratios, the headline (breaker p99 / healthy-B p99, lower is better) last.
-import { createBureauActivities, createBureauBreakers, createHttpBureauProvider, createPgDatabase, noopMetrics } from '../packages/activities/src/index.ts';
-import type { BreakerSettings, BureauActivities, BureauBreakers, MetisDatabase, TenantBureauConfig } from '../packages/activities/src/index.ts';
-import { startBureauSimulator } from '../packages/sdk/src/testing/index.ts';
+import { createBureauActivities, createBureauBreakers, createHttpBureauProvider, createPgDatabase, noopMetrics } from '@metis/activities';
+import type { BreakerSettings, BureauActivities, BureauBreakers, MetisDatabase, TenantBureauConfig } from '@metis/activities';
+import { startBureauSimulator, testConfig, uniqueTenantId } from '@metis/sdk/testing';
+import { pool, quantile } from './support/stats.ts';
 
 const PULLS = 500;
 const CONCURRENCY = 4;
@@ -14,8 +15,7 @@ const TIMEOUT_MS = 800;
 const B_LATENCY_MS = Number(process.env['P6_B_LATENCY_MS'] ?? '20');
 const BREAKER: Partial<BreakerSettings> = { volumeThreshold: CONCURRENCY, errorThresholdPercentage: 50, resetTimeoutMs: 30_000 };
 
-const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://metis_app:metis_app@127.0.0.1:5432/metis_test';
-const db = createPgDatabase<MetisDatabase>({ url: databaseUrl, pool: { max: 2, min: 0 } });
+const db = createPgDatabase<MetisDatabase>({ url: testConfig().database.url, pool: { max: 2, min: 0 } });
 const a = await startBureauSimulator({ format: 'metis-v1', name: 'a', faults: { hang: true } });
 const b = await startBureauSimulator({ format: 'tradeline-v2', name: 'b', faults: { latencyMs: B_LATENCY_MS } });
 
@@ -26,10 +26,6 @@ function pan(i: number): string {
   return `${l(i)}${l(i * 7 + 3)}${l(i * 11 + 5)}P${l(i * 13 + 1)}${String(i % 10_000).padStart(4, '0')}${l(i * 17 + 9)}`;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
-
 interface Measured {
   readonly latencies: number[];
   readonly servedBy: Record<string, number>;
@@ -37,17 +33,13 @@ interface Measured {
 
 /** Run `count` pulls with `CONCURRENCY` workers, adding latencies (ms) and who served to `into`. */
 async function run(activities: BureauActivities, tenantId: string, count: number, into: Measured, offset: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = offset + next++;
-      const started = performance.now();
-      const { report } = await activities.pullCreditReport({ tenantId, applicationId: `p6-${i}`, applicant: { pan: pan(i), name: 'Bench Applicant', dateOfBirth: '1988-08-08' } });
-      into.latencies.push(performance.now() - started);
-      into.servedBy[report.provider] = (into.servedBy[report.provider] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const pulls = Array.from({ length: count }, (_, n) => offset + n);
+  await pool(pulls, CONCURRENCY, async (i) => {
+    const started = performance.now();
+    const { report } = await activities.pullCreditReport({ tenantId, applicationId: `p6-${i}`, applicant: { pan: pan(i), name: 'Bench Applicant', dateOfBirth: '1988-08-08' } });
+    into.latencies.push(performance.now() - started);
+    into.servedBy[report.provider] = (into.servedBy[report.provider] ?? 0) + 1;
+  });
 }
 
 const registries: BureauBreakers[] = [];
@@ -60,7 +52,7 @@ function scenario(providers: TenantBureauConfig['providers']): BureauActivities 
 
 const providerA = createHttpBureauProvider(a.providerConfig({ timeoutMs: TIMEOUT_MS }));
 const providerB = createHttpBureauProvider(b.providerConfig({ timeoutMs: TIMEOUT_MS }));
-const tenant = `bench-p6-${crypto.randomUUID().slice(0, 8)}`;
+const tenant = uniqueTenantId('bench-p6');
 const fmt = (ms: number) => ms.toFixed(1);
 
 try {
@@ -85,7 +77,7 @@ try {
   const requestsToA = a.stats().requests;
   // Without breakers every pull waits for A's timeout; run separately (it takes PULLS / CONCURRENCY timeouts).
   await run(breakerOff, `${tenant}-off`, PULLS, withoutBreakers, 0);
-  for (const m of [healthy, withBreakers, withoutBreakers]) m.latencies.sort((x, y) => x - y);
+  for (const m of [healthy, withBreakers, withoutBreakers]) m.latencies.sort((x, y) => x - y); // for max
 
   console.log(`P6 ${PULLS} pulls per scenario in rounds of ${ROUND}, ${CONCURRENCY} concurrent; provider A hangs, provider timeout ${TIMEOUT_MS} ms; provider B answers in ~${B_LATENCY_MS} ms`);
   for (const [label, r] of [
@@ -94,14 +86,14 @@ try {
     ['A→B without breakers', withoutBreakers],
   ] as const) {
     const served = Object.entries(r.servedBy).map(([p, n]) => `${p}:${n}`).join(' ');
-    console.log(`P6 ${label.padEnd(22)} p50=${fmt(percentile(r.latencies, 0.5))} ms  p99=${fmt(percentile(r.latencies, 0.99))} ms  max=${fmt(r.latencies.at(-1) ?? 0)} ms  served ${served}`);
+    console.log(`P6 ${label.padEnd(22)} p50=${fmt(quantile(r.latencies, 0.5))} ms  p99=${fmt(quantile(r.latencies, 0.99))} ms  max=${fmt(r.latencies.at(-1) ?? 0)} ms  served ${served}`);
   }
   console.log(
     `P6 with breakers, ${requestsToA} of ${PULLS} pulls reached hanging A (volume threshold ${BREAKER.volumeThreshold}, then probes every ${BREAKER.resetTimeoutMs} ms; interleaved rounds took ${interleavedSeconds.toFixed(1)} s)`,
   );
-  const breakerP99 = percentile(withBreakers.latencies, 0.99);
-  console.log(`P6 ratio=${(percentile(withoutBreakers.latencies, 0.99) / breakerP99).toFixed(2)} target>=10`);
-  console.log(`P6 ratio=${(breakerP99 / percentile(healthy.latencies, 0.99)).toFixed(2)} target<=1.2`);
+  const breakerP99 = quantile(withBreakers.latencies, 0.99);
+  console.log(`P6 ratio=${(quantile(withoutBreakers.latencies, 0.99) / breakerP99).toFixed(2)} target>=10`);
+  console.log(`P6 ratio=${(breakerP99 / quantile(healthy.latencies, 0.99)).toFixed(2)} target<=1.2`);
 } finally {
   for (const r of registries) {
     await r.flush();
