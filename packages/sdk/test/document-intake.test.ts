@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Connection } from '@temporalio/client';
 import { createPgDatabase, withTenant } from '@metis/activities';
 import type { MetisDatabase } from '@metis/activities';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '@metis/workflows';
@@ -13,7 +12,6 @@ const tenantA = uniqueTenantId('doc-a');
 const tenantB = uniqueTenantId('doc-b');
 let workers: MetisWorkers;
 let metis: Metis;
-let temporal: Client;
 const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { max: 2, min: 0 } });
 
 describe('document intake on the real Temporal server', () => {
@@ -23,13 +21,10 @@ describe('document intake on the real Temporal server', () => {
       { tenantId: tenantA, displayName: 'Tenant A' },
       { tenantId: tenantB, displayName: 'Tenant B', settings: { region: 'south' } },
     ] });
-    await metis.registerTenants();
-    temporal = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
   });
   after(async () => {
     await metis.close();
     await workers.shutdown();
-    await temporal.connection.close();
     await db.destroy();
   });
 
@@ -53,7 +48,7 @@ describe('document intake on the real Temporal server', () => {
 
   test('the workflow carries the Metis search attributes and is found by them', async () => {
     const doc = await metis.tenant(tenantA).documents.upload({ kind: 'pan', body: new Uint8Array([1, 2, 3]) });
-    const described = await temporal.workflow.getHandle(doc.workflowId).describe();
+    const described = await metis.temporal.workflow.getHandle(doc.workflowId).describe();
     assert.equal(described.status.name, 'COMPLETED');
     assert.equal(described.typedSearchAttributes.get(MetisTenant), tenantA);
     assert.equal(described.typedSearchAttributes.get(MetisJourney), 'document-intake');
@@ -62,7 +57,7 @@ describe('document intake on the real Temporal server', () => {
     const query = `MetisTenant = '${tenantA}' AND MetisJourney = 'document-intake' AND MetisState = 'recorded'`;
     const found = await waitFor(async () => {
       const ids: string[] = [];
-      for await (const wf of temporal.workflow.list({ query })) ids.push(wf.workflowId);
+      for await (const wf of metis.temporal.workflow.list({ query })) ids.push(wf.workflowId);
       return ids.length >= 2 ? ids : undefined;
     }, 15_000, 'visibility to index the workflows');
     assert.ok(found.includes(doc.workflowId));
@@ -82,7 +77,7 @@ describe('document intake on the real Temporal server', () => {
     const rows = await withTenant(db, tenantB, (trx) => trx.selectFrom('events').select('event_id').where('aggregate_id', '=', documentId).execute());
     assert.equal(rows.length, 1);
     let runs = 0;
-    for await (const _ of temporal.workflow.list({ query: `WorkflowId = '${first.workflowId}'` })) runs += 1;
+    for await (const _ of metis.temporal.workflow.list({ query: `WorkflowId = '${first.workflowId}'` })) runs += 1;
     assert.equal(runs, 1, 'one workflow execution');
   });
 
