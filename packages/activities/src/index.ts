@@ -35,6 +35,7 @@ export { createInMemoryMetrics, noopMetrics } from './metrics/metrics.ts';
 export type { InMemoryMetrics, Labels, Metrics, MetricSeries } from './metrics/metrics.ts';
 export { createJourneyActivities } from './journeys/journey-activities.ts';
 export { canonicalJson, hashData } from './util/canonical-json.ts';
+export { mulberry32 } from './util/mulberry32.ts';
 export type { AutomationInput, JourneyActivities, JourneyActivityDeps, JourneyAutomation, JourneyEventInput, JsonRecord, RecordTransitionInput } from './journeys/journey-activities.ts';
 export { createLoanActivities, NOT_CONFIGURED } from './loans/loan-activities.ts';
 export type { LoanActivities, LoanActivityDeps, LoanCheckActivities, LoanRecordActivities, LoanStepInput } from './loans/loan-activities.ts';

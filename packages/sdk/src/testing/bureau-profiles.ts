@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '@metis/activities';
 import type { BureauFormatName } from '@metis/activities';
 
 /** One account of a simulated applicant. */
@@ -46,16 +47,10 @@ const LENDERS = ['Aranya Bank', 'Kaveri Finance', 'Sahyadri Credit', 'Indus Vall
 /** The month the simulated files end at; fixed so a PAN's file never changes. */
 export const SIMULATED_AS_OF = '2026-10';
 
-/** A small deterministic generator seeded from bytes (mulberry32). */
+/** A deterministic generator of floats in [0, 1) seeded from a number (mulberry32). */
 function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Seed a generator from text. */

@@ -1,5 +1,6 @@
 import { tensorByteSize, Q4_0_BLOCK_BYTES, Q8_0_BLOCK_BYTES } from './gguf-writer.ts';
 import type { GgufTensor } from './gguf-writer.ts';
+import { mulberry32 } from '../../util/mulberry32.ts';
 
 /** Encoding of a generated model's weight matrices. */
 export type GeneratedWeightType = 'q8_0' | 'q4_0' | 'f16';
@@ -28,18 +29,6 @@ export function toHalfBits(value: number): number {
     if (e >= 0x1f) return sign | 0x7c00;
   } else mant = rounded;
   return sign | (e << 10) | (mant >>> 13);
-}
-
-/** A small, fast deterministic generator of 32-bit words (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 /** Derive a per-tensor seed from its name, so tensors do not depend on the order they are written in. */
@@ -99,7 +88,7 @@ export function randomMatrix(
     dims,
     type,
     *data() {
-      const next = prng(hashName(name, seed));
+      const next = mulberry32(hashName(name, seed));
       const rowBytes = tensorByteSize([cols, 1], type);
       const rowsPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / rowBytes));
       const scale = std / (type === 'q4_0' ? INT4_STD : INT8_STD);
