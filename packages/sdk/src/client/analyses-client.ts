@@ -4,7 +4,7 @@ import type { ApplicationFields, StoredAnalysis } from '@metis/activities';
 import { analysisQuery, analysisWorkflow, analysisWorkflowId, MetisJourney, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
 import type { AnalysisView } from '@metis/workflows';
 import { MetisError } from '@metis/activities';
-import { isNotFound } from './failures.ts';
+import { orNotFound } from './failures.ts';
 
 /** An analysis to run. */
 export interface AnalysisRequest {
@@ -53,14 +53,7 @@ export function tenantAnalyses(client: Client, tenantId: string, prefix: string 
         throw error;
       }
     },
-    async get(analysisId) {
-      try {
-        return await handle(analysisId).query(analysisQuery);
-      } catch (error) {
-        if (isNotFound(error)) throw new MetisError('ANALYSIS_NOT_FOUND', `no analysis ${analysisWorkflowId(tenantId, analysisId)}`);
-        throw error;
-      }
-    },
+    get: (analysisId) => orNotFound(handle(analysisId).query(analysisQuery), () => new MetisError('ANALYSIS_NOT_FOUND', `no analysis ${analysisWorkflowId(tenantId, analysisId)}`)),
     result: (analysisId) => handle(analysisId).result(),
   };
 }

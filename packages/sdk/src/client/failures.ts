@@ -1,5 +1,6 @@
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { FieldError } from '@metis/fsm';
 import { STEP_REJECTED } from '@metis/workflows';
 import { RequestRefusedError, StepRejectedError } from '../errors.ts';
@@ -21,4 +22,22 @@ export function explainUpdateFailure(error: unknown): unknown {
 /** Tell whether an error says the workflow does not exist. */
 export function isNotFound(error: unknown): boolean {
   return error instanceof WorkflowNotFoundError || (error instanceof Error && /not ?found/i.test(error.message) && (error as { code?: number }).code === 5);
+}
+
+/** Await a call on a workflow; when the workflow does not exist, throw `notFound()` instead. */
+export async function orNotFound<T>(call: Promise<T>, notFound: () => Error): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isNotFound(error)) throw notFound();
+    throw error;
+  }
+}
+
+/** Return a workflow's status (`RUNNING`, `COMPLETED`, …), or undefined when it cannot be described. */
+export function workflowStatus(handle: WorkflowHandle): Promise<string | undefined> {
+  return handle.describe().then(
+    (description) => description.status.name,
+    () => undefined,
+  );
 }

@@ -16,7 +16,7 @@ import {
 import type { JourneyStepRequest, JourneyStepResult, JourneyView } from '@metis/workflows';
 import { JourneyCompletedError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
 import type { TenantDocuments } from './documents-client.ts';
-import { explainUpdateFailure, isNotFound } from './failures.ts';
+import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
 
 /** A file to upload and reference from a document field of the step. */
 export interface StepDocument {
@@ -109,8 +109,8 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyCompletedError(workflowId);
       if (isNotFound(error)) {
-        const closed = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name !== 'RUNNING', () => false);
-        throw closed ? new JourneyCompletedError(workflowId) : new JourneyNotFoundError(workflowId);
+        const status = await workflowStatus(client.workflow.getHandle(workflowId));
+        throw status !== undefined && status !== 'RUNNING' ? new JourneyCompletedError(workflowId) : new JourneyNotFoundError(workflowId);
       }
       const explained = explainUpdateFailure(error);
       // A journey that has just finished may still be closing: the same answer either way.
@@ -146,12 +146,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
     async get(applicantId, journeyType) {
       journeyFor(journeyType);
       const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
-      try {
-        return await client.workflow.getHandle(workflowId).query(journeyQuery);
-      } catch (error) {
-        if (isNotFound(error)) throw new JourneyNotFoundError(workflowId);
-        throw error;
-      }
+      return orNotFound(client.workflow.getHandle(workflowId).query(journeyQuery), () => new JourneyNotFoundError(workflowId));
     },
     async list(filter = {}) {
       const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -7,7 +7,7 @@ import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities';
 import { LoanNotFoundError, RequestRefusedError } from '../errors.ts';
-import { explainUpdateFailure, isNotFound } from './failures.ts';
+import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
 
 /** A tenant's loans. */
 export interface TenantLoans {
@@ -24,14 +24,8 @@ export interface TenantLoans {
 /** Create the loans API of one tenant. */
 export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId: string, policy: LoanPolicy | undefined, prefix: string | undefined): TenantLoans {
   const handle = (applicationId: string) => client.workflow.getHandle(loanWorkflowId(tenantId, applicationId));
-  const get = async (applicationId: string): Promise<LoanView> => {
-    try {
-      return await handle(applicationId).query(loanQuery);
-    } catch (error) {
-      if (isNotFound(error)) throw new LoanNotFoundError(loanWorkflowId(tenantId, applicationId));
-      throw error;
-    }
-  };
+  const get = (applicationId: string): Promise<LoanView> =>
+    orNotFound(handle(applicationId).query(loanQuery), () => new LoanNotFoundError(loanWorkflowId(tenantId, applicationId)));
   return {
     async apply(application) {
       if (!policy) throw new MetisError('LOAN_POLICY_MISSING', `tenant ${tenantId} has no loan policy`, { hint: "Add `loanPolicy` to the tenant's definition" });
@@ -86,8 +80,7 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
         return await handle(applicationId).executeUpdate(loanReviewUpdate, { args: [review] });
       } catch (error) {
         if (isNotFound(error)) {
-          const exists = await handle(applicationId).describe().then(() => true, () => false);
-          if (exists) throw new RequestRefusedError('NoReviewPending', `application ${applicationId} is not waiting for a review`);
+          if ((await workflowStatus(handle(applicationId))) !== undefined) throw new RequestRefusedError('NoReviewPending', `application ${applicationId} is not waiting for a review`);
           throw new LoanNotFoundError(loanWorkflowId(tenantId, applicationId));
         }
         throw explainUpdateFailure(error);
