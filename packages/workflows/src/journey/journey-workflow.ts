@@ -111,22 +111,21 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
 
   setHandler(journeyQuery, view);
 
-  // Validator results by Update id: the handler runs right after its validator, in the same activation.
-  const checked = new Map<string, { snapshot: PersistedJourney; result: StepSuccess }>();
+  // The last validator's result: its handler runs right after it, in the same activation.
+  let validated: { updateId: string | undefined; snapshot: PersistedJourney; result: StepSuccess } | undefined;
 
   setHandler(
     journeyStepUpdate,
     async (request) => {
-      // The validator ran against this very snapshot in this activation: reuse its result.
-      const updateId = currentUpdateInfo()?.id ?? '';
-      const validated = checked.get(updateId);
-      checked.delete(updateId);
-      const result = validated && validated.snapshot === snapshot ? validated.result : journey.step(snapshot, request.event);
+      // Reuse the validator's result when it ran for this Update against this very snapshot
+      // (on replay validators do not run, and the step is computed again).
+      const mine = validated?.updateId === currentUpdateInfo()?.id && validated?.snapshot === snapshot ? validated?.result : undefined;
+      validated = undefined;
+      const result = mine ?? journey.step(snapshot, request.event);
       if (!result.ok) rejectStep(new JourneyStepError(result.errors));
       const data = request.event.type === 'SUBMIT' || request.event.type === 'OPERATOR' ? request.event.data : undefined;
-      const from = snapshot.state;
       await apply(result, request.actor, data);
-      return { journey: view(), from, to: result.to };
+      return { journey: view(), from: result.from, to: result.to };
     },
     {
       validator: (request: JourneyStepRequest) => {
@@ -140,8 +139,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
         } catch (error) {
           rejectStep(error);
         }
-        const updateId = currentUpdateInfo()?.id;
-        if (updateId !== undefined) checked.set(updateId, { snapshot, result });
+        validated = { updateId: currentUpdateInfo()?.id, snapshot, result };
       },
     },
   );
