@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 
 /** Search attribute holding the tenant id of a Metis workflow. */
 export const MetisTenant = defineSearchAttributeKey('MetisTenant', SearchAttributeType.KEYWORD);
@@ -11,3 +12,12 @@ export const MetisOutcome = defineSearchAttributeKey('MetisOutcome', SearchAttri
 
 /** Every Metis search attribute, to register on a Temporal namespace. */
 export const METIS_SEARCH_ATTRIBUTES = [MetisTenant, MetisJourney, MetisState, MetisOutcome] as const;
+
+/** Return the attributes a Metis workflow starts with and keeps current: its tenant, kind and state. */
+export function metisSearchAttributes(tenantId: string, kind: string, state: string): SearchAttributePair[] {
+  return [
+    { key: MetisTenant, value: tenantId },
+    { key: MetisJourney, value: kind },
+    { key: MetisState, value: state },
+  ];
+}

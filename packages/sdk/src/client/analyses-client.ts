@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { ApplicationFields, StoredAnalysis } from '@metis/activities';
-import { analysisQuery, analysisWorkflow, analysisWorkflowId, MetisJourney, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
+import { analysisQuery, analysisWorkflow, analysisWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { AnalysisView } from '@metis/workflows';
 import { MetisError } from '@metis/activities';
 import { orNotFound } from './failures.ts';
@@ -41,11 +41,7 @@ export function tenantAnalyses(client: Client, tenantId: string, prefix: string 
           taskQueue: taskQueueName('ai', prefix),
           args: [{ tenantId, analysisId, application: request.application, ...(request.instructions ? { instructions: request.instructions } : {}), ...(request.webhook ? { notify: { webhook: true } } : {}) }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          typedSearchAttributes: [
-            { key: MetisTenant, value: tenantId },
-            { key: MetisJourney, value: 'analysis' },
-            { key: MetisState, value: 'analyzing' },
-          ],
+          typedSearchAttributes: metisSearchAttributes(tenantId, 'analysis', 'analyzing'),
         });
         return { analysisId, workflowId, started: true };
       } catch (error) {

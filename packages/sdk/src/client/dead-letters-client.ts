@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { withTenant } from '@metis/activities';
 import type { MetisDatabase } from '@metis/activities';
-import { loanProcessingWorkflow } from '@metis/workflows';
+import { loanProcessingWorkflow, metisSearchAttributes } from '@metis/workflows';
 import type { LoanWorkflowInput } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities';
@@ -54,6 +54,8 @@ export function tenantDeadLetters(client: Client, db: Kysely<MetisDatabase>, ten
         taskQueue: row.task_queue,
         args: [row.input as unknown as LoanWorkflowInput],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        // Found by tenant from the start, like a loan started by loans.apply.
+        typedSearchAttributes: metisSearchAttributes(tenantId, 'loan', 'received'),
       });
       await withTenant(db, tenantId, (trx) =>
         trx.updateTable('dead_letters').set({ status: 'retried', resolved_at: new Date() }).where('dead_letter_id', '=', deadLetterId).execute(),

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { documentKey, tenantObjects } from '@metis/activities';
 import type { DocumentKind, ObjectStore, RecordedDocument } from '@metis/activities';
-import { documentIntakeWorkflow, documentWorkflowId, MetisJourney, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
+import { documentIntakeWorkflow, documentWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 
 /** A document to upload. */
 export interface DocumentUpload {
@@ -48,11 +48,7 @@ export function tenantDocuments(client: Client, store: ObjectStore, tenantId: st
           args: [input],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: [
-            { key: MetisTenant, value: tenantId },
-            { key: MetisJourney, value: 'document-intake' },
-            { key: MetisState, value: 'uploaded' },
-          ],
+          typedSearchAttributes: metisSearchAttributes(tenantId, 'document-intake', 'uploaded'),
         });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -8,9 +8,8 @@ import {
   journeyStepUpdate,
   journeyWorkflow,
   journeyWorkflowId,
-  MetisJourney,
+  metisSearchAttributes,
   MetisState,
-  MetisTenant,
   taskQueueName,
 } from '@metis/workflows';
 import type { JourneyStepRequest, JourneyStepResult, JourneyView } from '@metis/workflows';
@@ -99,11 +98,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
         args: [{ tenantId, applicantId, config: journey.config }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: MetisTenant, value: tenantId },
-          { key: MetisJourney, value: journeyType },
-          { key: MetisState, value: journey.initialState },
-        ],
+        typedSearchAttributes: metisSearchAttributes(tenantId, journeyType, journey.initialState),
       });
       return await client.workflow.executeUpdateWithStart(journeyStepUpdate, { args: [request], startWorkflowOperation });
     } catch (error) {

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { withTenant } from '@metis/activities';
 import type { LoanApplication, MetisDatabase, StoredDecision } from '@metis/activities';
-import { loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, MetisJourney, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
+import { loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities';
@@ -46,11 +46,7 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
           taskQueue: taskQueueName('default', prefix),
           args: [{ tenantId, application: { ...application, kycStatus }, policy }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          typedSearchAttributes: [
-            { key: MetisTenant, value: tenantId },
-            { key: MetisJourney, value: 'loan' },
-            { key: MetisState, value: 'received' },
-          ],
+          typedSearchAttributes: metisSearchAttributes(tenantId, 'loan', 'received'),
         });
         return { applicationId: application.applicationId, workflowId, started: true };
       } catch (error) {

@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHan
 import type { CreditSummary, DeadLetterActivities, DocumentCheck, LoanActivities, NotificationActivities, RiskAssessment, StoredDecision } from '@metis/activities';
 import { decide, parseDuration } from '@metis/fsm';
 import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY } from '../presets.ts';
-import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
+import { MetisOutcome, metisSearchAttributes } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
 import { loanQuery, loanReviewUpdate } from './definitions.ts';
 import type { LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
@@ -62,12 +62,7 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
   const enter = (next: LoanStage): void => {
     stage = next;
     if (!VISIBLE.includes(next)) return;
-    upsertSearchAttributes([
-      { key: MetisTenant, value: tenantId },
-      { key: MetisJourney, value: 'loan' },
-      { key: MetisState, value: next },
-      ...(decision ? [{ key: MetisOutcome, value: decision.outcome }] : []),
-    ]);
+    upsertSearchAttributes([...metisSearchAttributes(tenantId, 'loan', next), ...(decision ? [{ key: MetisOutcome, value: decision.outcome }] : [])]);
   };
   setHandler(loanQuery, view);
   setHandler(
