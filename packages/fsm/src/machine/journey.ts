@@ -137,10 +137,7 @@ export function createJourney(config: unknown, implementations: JourneyImplement
     const current = validateSnapshot(snapshot);
     const parsedEvent = journeyEventSchema.safeParse(rawEvent);
     if (!parsedEvent.success) {
-      return {
-        ok: false,
-        errors: parsedEvent.error.issues.map((i) => ({ code: 'invalid_event', field: i.path.length > 0 ? i.path.map(String).join('.') : null, message: i.message })),
-      };
+      return { ok: false, errors: invalidEventErrors(parsedEvent.error.issues) };
     }
     // Our own copy, frozen: the machine's guards and action below reuse this plan instead of redoing it.
     const event = parsedEvent.data;
@@ -166,7 +163,7 @@ export function createJourney(config: unknown, implementations: JourneyImplement
     validateSnapshot,
     initial(input) {
       const parsed = journeyInputSchema.safeParse(input ?? {});
-      if (!parsed.success) throw new JourneyStepError(parsed.error.issues.map((i) => ({ code: 'invalid_event', field: i.path.map(String).join('.') || null, message: i.message })));
+      if (!parsed.success) throw new JourneyStepError(invalidEventErrors(parsed.error.issues));
       const [snap] = initialTransition(machine, parsed.data);
       return persist(snap.value, snap.context, snap.status);
     },
@@ -191,6 +188,11 @@ export function createJourney(config: unknown, implementations: JourneyImplement
       };
     },
   };
+}
+
+// Turn schema issues of an event or a start input into `invalid_event` field errors.
+function invalidEventErrors(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): FieldError[] {
+  return issues.map((i) => ({ code: 'invalid_event', field: i.path.map(String).join('.') || null, message: i.message }));
 }
 
 // Freeze a value and everything in it; frozen parts (shared with earlier snapshots) are skipped.
