@@ -2,13 +2,13 @@
 // P1: journey step latency — an Update round trip including the machine's transition and the
 // audit/projection/outbox write — against a raw Temporal Update with an empty handler, on the
 // same server, in the same run, alternating so both see the same conditions.
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { JourneyConfigInput } from '@metis/fsm';
 import { createMetis, createWorkers } from '@metis/sdk';
 import { testConfig, uniqueId } from '@metis/sdk/testing';
 import { rawDone, rawMechanicsWorkflow, rawStep, rawUpdateWorkflow } from './support/raw-workflows.ts';
+import { startRawWorker } from './support/raw-worker.ts';
 import { ms, quantile } from './support/stats.ts';
 
 const STEPS = Number(process.env['P1_STEPS'] ?? 400);
@@ -32,14 +32,8 @@ const tenantId = 'bench-p1';
 const workers = await createWorkers({ config, pools: { interactive: {}, default: {} } });
 const metis = await createMetis({ ...config, tenants: [{ tenantId, displayName: 'Benchmark', journeys: { 'ping-pong': pingPong } }] });
 
-const rawQueue = `${config.temporal.taskQueuePrefix}raw`;
-const rawWorker = await Worker.create({
-  connection: await NativeConnection.connect({ address: config.temporal.address }),
-  taskQueue: rawQueue,
-  workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./support/raw-workflows.ts', import.meta.url)), logger: new DefaultLogger('WARN') }),
-  activities: { noop: (step: string) => Promise.resolve(step) },
-});
-const rawRun = rawWorker.run();
+const rawWorker = await startRawWorker(config);
+const rawQueue = rawWorker.taskQueue;
 const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
 
 const applicant = uniqueId('bench');
@@ -78,8 +72,7 @@ console.log(`  raw Temporal Update, empty handler:                       p50 ${m
 console.log(`  raw Update + search attribute + no-op local activity:    p50 ${ms(p(mechanicsTimes, 0.5))}  p95 ${ms(p(mechanicsTimes, 0.95))}  p99 ${ms(p(mechanicsTimes, 0.99))}`);
 console.log(`  p50 ratio ${(p(metisTimes, 0.5) / p(rawTimes, 0.5)).toFixed(2)}; the mechanics alone (the floor of a step that upserts its state and records through a local activity): p95 ratio ${(p(mechanicsTimes, 0.95) / p(rawTimes, 0.95)).toFixed(2)}`);
 
-rawWorker.shutdown();
-await rawRun;
+await rawWorker.shutdown();
 await metis.close();
 await workers.shutdown();
 await client.connection.close();

@@ -2,15 +2,15 @@
 // P2: loan workflows per second with fast (in-memory) activities against a raw Temporal
 // workflow running the same activities as no-ops, same server, same run; then 1,000 concurrent
 // journeys and the step latency while they are all open.
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { LoanApplication, StoredDecision } from '@metis/activities';
 import { sampleTenants } from '@metis/fsm';
 import { loanProcessingWorkflow, loanWorkflowId, taskQueueName } from '@metis/workflows';
 import { createMetis, createWorkers } from '@metis/sdk';
 import { testConfig, uniqueId } from '@metis/sdk/testing';
 import { rawLoanWorkflow } from './support/raw-workflows.ts';
+import { startRawWorker } from './support/raw-worker.ts';
 import { ms, pool, quantile } from './support/stats.ts';
 
 const LOANS = Number(process.env['P2_LOANS'] ?? 200);
@@ -35,17 +35,12 @@ const fast = {
 };
 const workers = await createWorkers({ config, activities: fast });
 const metis = await createMetis({ ...config, tenants: [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys, loanPolicy: { ruleSet: acme.ruleSet, mode: 'parallel', webhook: true } }] });
-const rawQueue = `${config.temporal.taskQueuePrefix}raw`;
-const rawWorker = await Worker.create({
-  connection: await NativeConnection.connect({ address: config.temporal.address }),
-  taskQueue: rawQueue,
-  workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./support/raw-workflows.ts', import.meta.url)), logger: new DefaultLogger('WARN') }),
-  activities: { noop: (step: string) => Promise.resolve(step) },
-  // The same concurrency as Metis's default pool, so only the workflows differ.
+// The same concurrency as Metis's default pool, so only the workflows differ.
+const rawWorker = await startRawWorker(config, {
   maxConcurrentWorkflowTaskExecutions: workers.sizing.pools.default.maxConcurrentWorkflowTasks,
   maxConcurrentActivityTaskExecutions: workers.sizing.pools.default.maxConcurrentActivities,
 });
-const rawRun = rawWorker.run();
+const rawQueue = rawWorker.taskQueue;
 const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
 
 function application(i: number): LoanApplication {
@@ -110,8 +105,7 @@ await pool(applicants, 20, async (a) => {
 const stepSeconds = (performance.now() - t0) / 1000;
 console.log(`  ${JOURNEYS} concurrent KYC journeys: started in ${startSeconds.toFixed(1)} s; second step on each, 20 in flight: p50 ${ms(quantile(stepTimes, 0.5))}  p95 ${ms(quantile(stepTimes, 0.95))}  p99 ${ms(quantile(stepTimes, 0.99))}  (${(JOURNEYS / stepSeconds).toFixed(0)} steps/s)`);
 
-rawWorker.shutdown();
-await rawRun;
+await rawWorker.shutdown();
 await metis.close();
 await workers.shutdown();
 await client.connection.close();
