@@ -107,7 +107,7 @@ export function createJourney(config: unknown, implementations: JourneyImplement
   };
 
   // Snapshots this journey made or already checked. They are frozen, so they cannot change
-  // afterwards, and are not parsed again: a step costs the same however long the history grows.
+  // afterwards, and are not parsed again: a step no longer re-parses the whole history.
   const checked = new WeakSet<object>();
   const seal = (snapshot: PersistedJourney): PersistedJourney => {
     deepFreeze(snapshot);
