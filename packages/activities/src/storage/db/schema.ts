@@ -154,6 +154,7 @@ export interface MetisDatabase {
   loan_applications: LoanApplicationsTable;
   loan_accounts: LoanAccountsTable;
   notifications: NotificationsTable;
+  analyses: AnalysesTable;
 }
 
 /** Names of every table that holds tenant rows under row-level security. */
@@ -186,10 +187,4 @@ export interface AnalysesTable {
   generation_ms: number;
   tokens_per_second: number;
   created_at: Timestamp;
-}
-
-// Declaration merging adds the table to the schema without editing the interface above.
-/** The Metis schema as kysely sees it. */
-export interface MetisDatabase {
-  analyses: AnalysesTable;
 }
