@@ -5,8 +5,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { JourneyConfigInput } from '@metis/fsm';
-import { createMetis, createWorkers } from '@metis/sdk';
-import { testConfig, uniqueId } from '@metis/sdk/testing';
+import { createMetis } from '@metis/sdk';
+import { createWorkers } from '@metis/worker';
+import { testConfig, uniqueId } from '@metis/testing';
 import { rawDone, rawMechanicsWorkflow, rawStep, rawUpdateWorkflow } from './support/raw-workflows.ts';
 import { startRawWorker } from './support/raw-worker.ts';
 import { ms, quantile } from './support/stats.ts';

@@ -4,11 +4,12 @@
 // journeys and the step latency while they are all open.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { LoanApplication, StoredDecision } from '@metis/activities';
+import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
 import { sampleTenants } from '@metis/fsm';
 import { loanProcessingWorkflow, loanWorkflowId, taskQueueName } from '@metis/workflows';
-import { createMetis, createWorkers } from '@metis/sdk';
-import { testConfig, uniqueId } from '@metis/sdk/testing';
+import { createMetis } from '@metis/sdk';
+import { createWorkers } from '@metis/worker';
+import { testConfig, uniqueId } from '@metis/testing';
 import { rawLoanWorkflow } from './support/raw-workflows.ts';
 import { startRawWorker } from './support/raw-worker.ts';
 import { ms, pool, quantile } from './support/stats.ts';

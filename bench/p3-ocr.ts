@@ -14,10 +14,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { analyzeDocument, createOcrEngine, extractFieldsFromLines } from '@metis/activities';
-import type { ExternalLine } from '@metis/activities';
-import { expectedFields, generateDocument } from '@metis/sdk/testing';
-import type { GeneratedDocument } from '@metis/sdk/testing';
+import { analyzeDocument, extractFieldsFromLines } from '@metis/activities/documents';
+import { createOcrEngine } from '@metis/activities/ocr';
+import type { ExternalLine } from '@metis/activities/documents';
+import { expectedFields, generateDocument } from '@metis/testing';
+import type { GeneratedDocument } from '@metis/testing';
 import { createWorker } from 'tesseract.js';
 import { quantile } from './support/stats.ts';
 

@@ -5,9 +5,11 @@
 // Figures: throughput of both, latency percentiles of a single score (model cached, `latest`
 // within its TTL: the hot path a workflow's scoreRisk activity takes).
 //   pnpm bench P4            (P4_SINGLE=5000 single calls, P4_BATCHED=100000 applicants batched)
-import { createMinioObjectStore, createRiskScorer, generateApplicants, registerRiskModel, trainRiskModel } from '@metis/activities';
-import type { RiskFeatures } from '@metis/activities';
-import { testConfig, uniqueTenantId } from '@metis/sdk/testing';
+import { createMinioObjectStore } from '@metis/activities/storage';
+import { createRiskScorer, registerRiskModel } from '@metis/activities/risk';
+import { generateApplicants, trainRiskModel } from '@metis/testing';
+import type { RiskFeatures } from '@metis/activities/risk';
+import { testConfig, uniqueTenantId } from '@metis/testing';
 import { quantile } from './support/stats.ts';
 
 const SINGLE = Number(process.env['P4_SINGLE'] ?? 5_000);

@@ -8,10 +8,11 @@
 //   P5_TYPE (q4_0 | q8_0 | f16)
 import { loadavg } from 'node:os';
 import { getLlama, LlamaCompletion, LlamaLogLevel } from 'node-llama-cpp';
-import { loadLlmEngine } from '@metis/activities';
-import type { GeneratedWeightType, LlmEngine } from '@metis/activities';
-import { sizePools } from '@metis/sdk';
-import { ensureGeneratedModel } from '@metis/sdk/testing';
+import { loadLlmEngine } from '@metis/activities/llm';
+import type { GeneratedWeightType } from '@metis/testing';
+import type { LlmEngine } from '@metis/activities/llm';
+import { sizePools } from '@metis/worker';
+import { ensureGeneratedModel } from '@metis/testing';
 import { quantile } from './support/stats.ts';
 
 const TOKENS = Number(process.env['P5_TOKENS'] ?? 96);

@@ -3,9 +3,12 @@
 // healthy B alone (baseline), the A→B waterfall with breakers, and the same waterfall with the
 // breakers disabled (only the provider timeout protects it). Prints p50/p99 of each and two
 // ratios, the headline (breaker p99 / healthy-B p99, lower is better) last.
-import { createBureauActivities, createBureauBreakers, createHttpBureauProvider, createPgDatabase, noopMetrics } from '@metis/activities';
-import type { BreakerSettings, BureauActivities, BureauBreakers, MetisDatabase, TenantBureauConfig } from '@metis/activities';
-import { startBureauSimulator, testConfig, uniqueTenantId } from '@metis/sdk/testing';
+import { createBureauActivities, createBureauBreakers, createHttpBureauProvider } from '@metis/activities/bureau';
+import { createPgDatabase } from '@metis/activities/storage';
+import { noopMetrics } from '@metis/activities/metrics';
+import type { BreakerSettings, BureauActivities, BureauBreakers, TenantBureauConfig } from '@metis/activities/bureau';
+import type { MetisDatabase } from '@metis/activities/storage';
+import { startBureauSimulator, testConfig, uniqueTenantId } from '@metis/testing';
 import { pool, quantile } from './support/stats.ts';
 
 const PULLS = 500;

@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 
-metis_cli() { node --conditions=metis-source "$METIS_ROOT/packages/sdk/src/cli/main.ts" "$@"; }
+metis_cli() { node --conditions=metis-source "$METIS_ROOT/packages/cli/src/main.ts" "$@"; }
 
 case "${1:-status}" in
   up)

@@ -4,7 +4,7 @@
 import { sampleTenants, verhoeffCheckDigit } from '@metis/fsm';
 import type { JsonObject } from '@metis/fsm';
 import { loadConfigFromEnv } from '@metis/sdk';
-import { panWithScore } from '@metis/sdk/testing';
+import { panWithScore } from '@metis/testing';
 import { startExampleStack } from './example-stack.ts';
 
 const scan = (extra: JsonObject = {}): JsonObject => ({ mime_type: 'image/jpeg', bytes: 350_000, width: 1600, height: 1000, blur_score: 0.1, brightness_score: 0.55, ...extra });

@@ -2,13 +2,17 @@
 // and simulated third parties (two credit bureaus, a payout system, the tenant's webhook
 // endpoint) on loopback. Document verification and risk scoring use the simple example
 // implementations below until a tenant configures the OCR and risk-model activities.
-import { createHttpBureauProvider, createHttpDisbursementProvider } from '@metis/activities';
-import type { AutomationInput, JsonRecord, LoanCheckActivities } from '@metis/activities';
+import { createHttpBureauProvider } from '@metis/activities/bureau';
+import { createHttpDisbursementProvider } from '@metis/activities/loans';
+import type { AutomationInput, JsonRecord } from '@metis/activities/journeys';
+import type { LoanCheckActivities } from '@metis/activities/loans';
 import { sampleTenants } from '@metis/fsm';
-import { createMetis, createWorkers, loadConfigFromEnv } from '@metis/sdk';
-import type { Metis, MetisWorkers, TenantDefinition } from '@metis/sdk';
-import { startBureauSimulator, startPaymentsSimulator, startWebhookReceiver } from '@metis/sdk/testing';
-import type { WebhookReceiver } from '@metis/sdk/testing';
+import { createMetis, loadConfigFromEnv } from '@metis/sdk';
+import { createWorkers } from '@metis/worker';
+import type { Metis, TenantDefinition } from '@metis/sdk';
+import type { MetisWorkers } from '@metis/worker';
+import { startBureauSimulator, startPaymentsSimulator, startWebhookReceiver } from '@metis/testing';
+import type { WebhookReceiver } from '@metis/testing';
 
 /** A running example: the client, its workers and the simulated third parties. */
 export interface ExampleStack {

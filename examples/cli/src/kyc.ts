@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { DocumentKind } from '@metis/activities';
+import type { DocumentKind } from '@metis/activities/storage';
 import type { JsonObject, JsonValue } from '@metis/fsm';
 import { JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
 import type { JourneyView, TenantClient } from '@metis/sdk';

@@ -2,7 +2,7 @@
 //   pnpm --filter @metis/example-cli loan -- --tenant acme-finance [--file application.json]
 //     [--amount 300000] [--tenure 36] [--income 100000] [--pan ABCPS1234K] [--review approve|reject]
 import { readFile } from 'node:fs/promises';
-import type { LoanApplication } from '@metis/activities';
+import type { LoanApplication } from '@metis/activities/loans';
 import { MetisError } from '@metis/sdk';
 import type { LoanView } from '@metis/sdk';
 import { parseArgs } from './args.ts';

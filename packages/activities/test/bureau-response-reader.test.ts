@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResponseReader } from '@metis/activities';
+import { ResponseReader } from '@metis/activities/bureau';
 
 test('a bureau date must be a day that exists', () => {
   const reader = new ResponseReader('bureau-a');

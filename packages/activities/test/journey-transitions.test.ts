@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createJourneyActivities, createPgDatabase, withTenant } from '@metis/activities';
-import type { MetisDatabase, RecordTransitionInput } from '@metis/activities';
+import { createJourneyActivities } from '@metis/activities/journeys';
+import { createPgDatabase, withTenant } from '@metis/activities/storage';
+import type { MetisDatabase } from '@metis/activities/storage';
+import type { RecordTransitionInput } from '@metis/activities/journeys';
 import { DATABASE_URL, freshTenant } from './stack-env.ts';
 
 // One connection, so a tenant setting that outlived the write would be seen by the next query.

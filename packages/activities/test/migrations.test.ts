@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { createMigrator, createPgDatabase, metisMigrations, provisionDatabase, TENANT_TABLES, unwrapMigration, withTenant } from '@metis/activities';
-import type { MetisDatabase } from '@metis/activities';
+import { createMigrator, createPgDatabase, metisMigrations, provisionDatabase, TENANT_TABLES, unwrapMigration, withTenant } from '@metis/activities/storage';
+import type { MetisDatabase } from '@metis/activities/storage';
 import { ADMIN_URL } from './stack-env.ts';
 
 // A scratch database of its own, so migrating down never disturbs the other tests.

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigurationError, createMinioObjectStore, documentKey, ObjectKeyError, ObjectNotFoundError, tenantObjects } from '@metis/activities';
+import { ConfigurationError, ObjectKeyError, ObjectNotFoundError } from '@metis/activities/errors';
+import { createMinioObjectStore, documentKey, tenantObjects } from '@metis/activities/storage';
 import { freshTenant, S3 } from './stack-env.ts';
 
 const store = createMinioObjectStore(S3);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertTenantKey, documentKey, InvalidTenantIdError, ObjectKeyError, tenantPrefix } from '@metis/activities';
-import type { DocumentKind } from '@metis/activities';
+import { assertTenantKey, documentKey, tenantPrefix } from '@metis/activities/storage';
+import { InvalidTenantIdError, ObjectKeyError } from '@metis/activities/errors';
+import type { DocumentKind } from '@metis/activities/storage';
 
 test('documentKey builds tenants/{tenant}/documents/{kind}/{id}', () => {
   assert.equal(documentKey('acme-lending', 'pan', 'doc-1.jpg'), 'tenants/acme-lending/documents/pan/doc-1.jpg');

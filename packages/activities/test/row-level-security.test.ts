@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { appendEvent, createPgDatabase, TENANT_TABLES, withTenant } from '@metis/activities';
-import type { MetisDatabase, TenantTransaction } from '@metis/activities';
+import { appendEvent, createPgDatabase, TENANT_TABLES, withTenant } from '@metis/activities/storage';
+import type { MetisDatabase, TenantTransaction } from '@metis/activities/storage';
 import { DATABASE_URL, freshTenant } from './stack-env.ts';
 
 // One connection, so a tenant setting that leaked past its transaction would be seen.

@@ -1,4 +1,5 @@
-import { ConfigurationError, createMigrator, createMinioObjectStore, createPgDatabase, explainDatabaseError, provisionDatabase, unwrapMigration } from '@metis/activities';
+import { ConfigurationError } from '@metis/activities/errors';
+import { createMigrator, createMinioObjectStore, createPgDatabase, explainDatabaseError, provisionDatabase, unwrapMigration } from '@metis/activities/storage';
 import type { MigrationResultSet } from 'kysely/migration';
 import type { MetisConfig } from './config.ts';
 

@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@metis/activities';
-import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities';
+import { ConfigurationError } from '@metis/activities/errors';
+import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities/storage';
 import { createDerivedKeyring } from './codec/keyring.ts';
 import type { Keyring } from './codec/keyring.ts';
 

@@ -1,4 +1,4 @@
-import { MetisError } from '@metis/activities';
+import { MetisError } from '@metis/activities/errors';
 import type { FieldError } from '@metis/fsm';
 
 /** A tenant that this Metis instance was not configured with. */

@@ -1,3 +1,5 @@
+// @metis/sdk: the client a tenant service imports. It starts no worker and loads no native
+// library; workers are `@metis/worker`, the test kit is `@metis/testing`.
 export { createMetis } from './client/create-metis.ts';
 export type { CreateMetisOptions, Metis, TenantClient, TenantDefinition } from './client/create-metis.ts';
 export type { DocumentUpload, TenantDocuments, UploadedDocument } from './client/documents-client.ts';
@@ -5,16 +7,18 @@ export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, Tenan
 export type { TenantLoans } from './client/loans-client.ts';
 export type { DeadLetter, TenantDeadLetters } from './client/dead-letters-client.ts';
 export type { AnalysisRequest, TenantAnalyses } from './client/analyses-client.ts';
-export { createWorkers } from './worker/create-workers.ts';
-export type { CreateWorkersOptions, MetisWorkers, PoolOptions } from './worker/create-workers.ts';
-export { bundleMetisWorkflows } from './worker/workflow-bundle.ts';
 export { loadConfigFromEnv } from './config.ts';
 export type { DatabaseConfig, MetisConfig, TemporalConfig } from './config.ts';
-export { connectClient, connectWorker } from './connect.ts';
+export { connectClient, temporalUnreachable, CONNECT_TIMEOUT } from './connect.ts';
+export { openResources } from './resources.ts';
+export type { Resources } from './resources.ts';
 export { initObjectStore, migrate, provision } from './admin.ts';
 export { JourneyCompletedError, JourneyNotFoundError, JourneyTypeUnknownError, LoanNotFoundError, RequestRefusedError, StepRejectedError, TenantUnknownError } from './errors.ts';
-export { ConfigurationError, InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError } from '@metis/activities';
-export type { CreditSummary, DocumentCheck, DocumentKind, LoanApplicant, LoanApplication, RecordedDocument, RiskAssessment, StoredDecision } from '@metis/activities';
+export { ConfigurationError, InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError } from '@metis/activities/errors';
+export { verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER } from '@metis/activities/notify';
+export type { CreditSummary, DocumentCheck, LoanApplicant, LoanApplication, RiskAssessment, StoredDecision } from '@metis/activities/loans';
+export type { DocumentKind } from '@metis/activities/storage';
+export type { RecordedDocument } from '@metis/activities/documents';
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 export { POOLS, taskQueueName } from '@metis/workflows';
 export type { Pool } from '@metis/workflows';
@@ -23,5 +27,3 @@ export type { Keyring } from './codec/keyring.ts';
 export { createTenantPayloadCodec, tenantOfWorkflowId, ENCRYPTED_ENCODING } from './codec/tenant-codec.ts';
 export { startCodecServer } from './codec/codec-server.ts';
 export type { CodecServer, CodecServerOptions } from './codec/codec-server.ts';
-export { detectMachine, formatBytes, formatPoolSizing, nodeMachineProbe, PoolSizingError, sizePools } from './worker/size-pools.ts';
-export type { LlmSizing, MachineProbe, MachineResources, MemoryPlan, ModelFootprint, OnnxSizing, PoolConcurrency, PoolSizing, PoolSizingOverrides, SizePoolsInput } from './worker/size-pools.ts';

@@ -1,5 +1,5 @@
-import { checkDatabase, createMinioObjectStore, createPgDatabase } from '@metis/activities';
-import type { MetisDatabase, ObjectStore } from '@metis/activities';
+import { checkDatabase, createMinioObjectStore, createPgDatabase } from '@metis/activities/storage';
+import type { MetisDatabase, ObjectStore } from '@metis/activities/storage';
 import type { Kysely } from 'kysely';
 import type { MetisConfig } from './config.ts';
 

@@ -1,5 +1,6 @@
 import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { ApplicationFields, LlmActivities, NotificationActivities, StoredAnalysis } from '@metis/activities';
+import type { ApplicationFields, LlmActivities, StoredAnalysis } from '@metis/activities/llm';
+import type { NotificationActivities } from '@metis/activities/notify';
 import { LLM_ACTIVITY, PROVIDER_ACTIVITY, STORAGE_ACTIVITY } from './presets.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from './search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from './task-queues.ts';

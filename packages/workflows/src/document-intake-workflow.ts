@@ -1,5 +1,5 @@
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { DocumentActivities, RecordDocumentInput, RecordedDocument } from '@metis/activities';
+import type { DocumentActivities, RecordDocumentInput, RecordedDocument } from '@metis/activities/documents';
 import { STORAGE_ACTIVITY } from './presets.ts';
 import { MetisOutcome, MetisState } from './search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from './task-queues.ts';

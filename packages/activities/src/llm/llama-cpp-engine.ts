@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { getLlama, LlamaGrammarEvaluationState, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
+import type * as LlamaCpp from 'node-llama-cpp';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import type { Labels, Metrics } from '../metrics/metrics.ts';
 import { noopMetrics } from '../metrics/metrics.ts';
@@ -10,6 +10,7 @@ import type { JsonSchema } from './json-schema.ts';
 import type { LlmCompletion, LlmEngine, LlmEngineInfo, LlmEngineStats, LlmJsonCompletion, LlmJsonRequest, LlmRequest } from './llm-engine.ts';
 import { LockstepRounds } from './lockstep-rounds.ts';
 import { inspectModelFile } from './model-file.ts';
+import { loadNativeModule } from '../native-modules.ts';
 
 /** Options of `loadLlmEngine`. */
 export interface LlmEngineOptions {
@@ -77,16 +78,18 @@ class LlamaCppEngine implements LlmEngine {
   private readonly model: LlamaModel;
   private readonly context: LlamaContext;
   // The model's chat wrapper, resolved once, when prompts are formatted as chat.
-  private readonly chat: ReturnType<typeof resolveChatWrapper> | undefined;
+  private readonly chat: ReturnType<typeof LlamaCpp.resolveChatWrapper> | undefined;
+  private readonly GrammarState: typeof LlamaCpp.LlamaGrammarEvaluationState;
   private readonly timeoutMs: number;
   private readonly metrics: Metrics;
 
-  constructor(parts: { llama: Llama; model: LlamaModel; context: LlamaContext; info: LlmEngineInfo; chat: boolean; timeoutMs: number; metrics: Metrics }) {
+  constructor(parts: { lib: typeof LlamaCpp; llama: Llama; model: LlamaModel; context: LlamaContext; info: LlmEngineInfo; chat: boolean; timeoutMs: number; metrics: Metrics }) {
     this.llama = parts.llama;
     this.model = parts.model;
     this.context = parts.context;
     this.info = parts.info;
-    this.chat = parts.chat ? resolveChatWrapper(parts.model) : undefined;
+    this.chat = parts.chat ? parts.lib.resolveChatWrapper(parts.model) : undefined;
+    this.GrammarState = parts.lib.LlamaGrammarEvaluationState;
     this.timeoutMs = parts.timeoutMs;
     this.metrics = parts.metrics;
     this.labels = { model: parts.info.modelName };
@@ -203,7 +206,7 @@ class LlamaCppEngine implements LlmEngine {
     // Keep what the sequence already holds of this prompt (a shared system prefix is decoded once).
     await sequence.adaptStateToTokens(input.slice(0, -1), false);
     const pending = input.slice(sequence.nextTokenIndex);
-    const grammarEvaluationState = options.grammar ? new LlamaGrammarEvaluationState({ model: this.model, grammar: options.grammar }) : undefined;
+    const grammarEvaluationState = options.grammar ? new this.GrammarState({ model: this.model, grammar: options.grammar }) : undefined;
     const tokens = sequence.evaluate(pending, {
       temperature: options.temperature,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -341,9 +344,10 @@ export async function loadLlmEngine(options: LlmEngineOptions): Promise<LlmEngin
     if (!Number.isInteger(value) || value < 1) throw new LlmInputError(`${name} must be a positive integer, got ${value}`);
   }
   const started = performance.now();
+  const lib = await loadNativeModule('node-llama-cpp');
   let llama: Llama;
   try {
-    llama = await getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error });
+    llama = await lib.getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: lib.LlamaLogLevel.error });
   } catch (error) {
     throw new LlmModelError('LLM_RUNTIME_UNAVAILABLE', options.modelPath, `llama.cpp could not start: ${(error as Error).message}`, {
       hint: 'Install node-llama-cpp with its prebuilt CPU binary (@node-llama-cpp/linux-x64)',
@@ -372,7 +376,7 @@ export async function loadLlmEngine(options: LlmEngineOptions): Promise<LlmEngin
   const info: LlmEngineInfo = { modelPath: resolve(options.modelPath), modelName: file.name, fileBytes: file.fileBytes, sequences, contextSize, threads, batchSize, loadMs };
   metrics.observe('metis_llm_model_load_seconds', loadMs / 1000, { model: file.name });
   const chat = options.promptFormat === 'chat' || (options.promptFormat !== 'raw' && file.hasChatTemplate);
-  return new LlamaCppEngine({ llama, model, context, info, chat, timeoutMs: options.timeoutMs ?? LLM_DEFAULT_TIMEOUT_MS, metrics });
+  return new LlamaCppEngine({ lib, llama, model, context, info, chat, timeoutMs: options.timeoutMs ?? LLM_DEFAULT_TIMEOUT_MS, metrics });
 }
 
 const shared = new Map<string, Promise<LlmEngine>>();

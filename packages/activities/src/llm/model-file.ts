@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { GgufInsights, readGgufFileInfo } from 'node-llama-cpp';
+import type { GgufInsights, readGgufFileInfo } from 'node-llama-cpp';
+import { loadNativeModule } from '../native-modules.ts';
 import { LlmModelError } from './errors.ts';
 
 /** What Metis needs to know about a GGUF model before loading it. */
@@ -25,7 +26,7 @@ export interface ModelFileInfo {
   readonly hasChatTemplate: boolean;
 }
 
-const HINT = 'Point the LLM model path at a GGUF file, or generate one with `node --conditions=metis-source scripts/llm/generate-gguf.ts`';
+const HINT = 'Point the LLM model path at a GGUF file, or generate one with `node --conditions=metis-source tools/llm/generate-gguf.ts`';
 
 async function readHead(path: string): Promise<Uint8Array> {
   const file = await open(path, 'r');
@@ -63,9 +64,10 @@ export async function inspectModelFile(path: string): Promise<ModelFileInfo> {
   }
   let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   let insights: GgufInsights;
+  const lib = await loadNativeModule('node-llama-cpp');
   try {
-    info = await readGgufFileInfo(path, { logWarnings: false, sourceType: 'filesystem', spliceSplitFiles: false });
-    insights = await GgufInsights.from(info);
+    info = await lib.readGgufFileInfo(path, { logWarnings: false, sourceType: 'filesystem', spliceSplitFiles: false });
+    insights = await lib.GgufInsights.from(info);
   } catch (error) {
     throw new LlmModelError('LLM_MODEL_CORRUPT', path, `LLM model file ${path} has an unreadable GGUF header: ${(error as Error).message}`, { hint: HINT, cause: error });
   }

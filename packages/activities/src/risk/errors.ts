@@ -4,7 +4,7 @@ import { MetisError } from '../errors.ts';
 export class RiskModelNotFoundError extends MetisError {
   constructor(tenantId: string, version?: string) {
     super('RISK_MODEL_NOT_FOUND', version ? `risk model ${version} of tenant ${tenantId} is not registered` : `tenant ${tenantId} has no risk model registered`, {
-      hint: 'Train one with `node scripts/risk/train-risk-model.ts --tenant <id>` or register the tenant’s own',
+      hint: 'Train one with `node tools/risk/train-risk-model.ts --tenant <id>` or register the tenant’s own',
     });
   }
 }

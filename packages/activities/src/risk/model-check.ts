@@ -1,4 +1,5 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import { loadNativeModule } from '../native-modules.ts';
 import { RiskModelInvalidError } from './errors.ts';
 import type { RiskModelMetadata } from './types.ts';
 
@@ -15,6 +16,7 @@ export function metadataLogit(metadata: RiskModelMetadata, transformed: readonly
 export async function checkRiskModel(model: { readonly onnx: Uint8Array; readonly metadata: RiskModelMetadata }): Promise<void> {
   const { metadata } = model;
   const where = `${metadata.tenantId}/${metadata.version}`;
+  const { InferenceSession, Tensor } = await loadNativeModule('onnxruntime-node');
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(model.onnx);

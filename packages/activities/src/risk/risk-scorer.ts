@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { loadNativeModule } from '../native-modules.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { noopMetrics } from '../metrics/metrics.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
 import { InvalidRiskInputError, RiskModelInvalidError } from './errors.ts';
 import { readLatestRiskVersion, readRiskModel, riskModelKeys } from './model-registry.ts';
-import { transformFeature } from './train.ts';
+import { transformFeature } from './features.ts';
 import type { ContributingFactor, RiskFeatures, RiskModelMetadata, RiskScore } from './types.ts';
 
 /** How a scorer finds and keeps models. */
@@ -48,6 +49,7 @@ export interface RiskScorer {
 interface LoadedModel {
   readonly session: InferenceSession;
   readonly metadata: RiskModelMetadata;
+  readonly Tensor: typeof Tensor;
 }
 
 /** Create a risk scorer over a model registry. */
@@ -117,6 +119,7 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
     const loading = (async (): Promise<LoadedModel> => {
       const t0 = performance.now();
       const { onnx, metadata } = await readRiskModel(options.store, tenantId, version);
+      const { InferenceSession, Tensor } = await loadNativeModule('onnxruntime-node');
       let session: InferenceSession;
       try {
         session = await InferenceSession.create(onnx, sessionOptions);
@@ -125,7 +128,7 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
       }
       metrics.count('metis_risk_model_loads_total', 1, { tenant: tenantId, version });
       metrics.observe('metis_risk_model_load_seconds', (performance.now() - t0) / 1000, { tenant: tenantId });
-      return { session, metadata };
+      return { session, metadata, Tensor };
     })();
     loading.catch(() => models.delete(key));
     models.set(key, loading);
@@ -140,7 +143,7 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
   const scoreBatch = async (tenantId: string, applicants: readonly RiskFeatures[], callOptions: ScoreOptions = {}): Promise<RiskScore[]> => {
     if (applicants.length === 0) return [];
     const version = callOptions.version ?? (await resolveVersion(tenantId));
-    const { session, metadata } = await load(tenantId, version);
+    const { session, metadata, Tensor } = await load(tenantId, version);
     const f = metadata.features.length;
     const input = new Float32Array(applicants.length * f);
     const bad = new Set<string>();

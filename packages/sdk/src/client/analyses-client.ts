@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import type { ApplicationFields, StoredAnalysis } from '@metis/activities';
+import type { ApplicationFields, StoredAnalysis } from '@metis/activities/llm';
 import { analysisQuery, analysisWorkflow, analysisWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { AnalysisView } from '@metis/workflows';
-import { MetisError } from '@metis/activities';
+import { MetisError } from '@metis/activities/errors';
 import { orNotFound } from './failures.ts';
 
 /** An analysis to run. */

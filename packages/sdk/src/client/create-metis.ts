@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
-import { assertTenantId, withTenant } from '@metis/activities';
+import { assertTenantId } from '@metis/activities/tenancy';
+import { withTenant } from '@metis/activities/storage';
 import { builtinJourneys, createJourney } from '@metis/fsm';
 import type { Journey, JourneyConfigInput } from '@metis/fsm';
 import type { LoanPolicy } from '@metis/workflows';

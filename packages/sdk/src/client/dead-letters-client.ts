@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { withTenant } from '@metis/activities';
-import type { MetisDatabase } from '@metis/activities';
+import { withTenant } from '@metis/activities/storage';
+import type { MetisDatabase } from '@metis/activities/storage';
 import { loanProcessingWorkflow, metisSearchAttributes } from '@metis/workflows';
 import type { LoanWorkflowInput } from '@metis/workflows';
 import type { Kysely } from 'kysely';
-import { MetisError } from '@metis/activities';
+import { MetisError } from '@metis/activities/errors';
 
 /** A workflow that failed for good. */
 export interface DeadLetter {

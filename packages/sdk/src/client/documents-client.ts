@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { documentKey, tenantObjects } from '@metis/activities';
-import type { DocumentKind, ObjectStore, RecordedDocument } from '@metis/activities';
+import { documentKey, tenantObjects } from '@metis/activities/storage';
+import type { DocumentKind, ObjectStore } from '@metis/activities/storage';
+import type { RecordedDocument } from '@metis/activities/documents';
 import { documentIntakeWorkflow, documentWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 
 /** A document to upload. */

@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import type { DocumentKind } from '@metis/activities';
+import type { DocumentKind } from '@metis/activities/storage';
 import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
 import {
   journeyMigrateUpdate,

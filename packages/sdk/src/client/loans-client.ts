@@ -1,11 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { withTenant } from '@metis/activities';
-import type { LoanApplication, MetisDatabase, StoredDecision } from '@metis/activities';
+import { withTenant } from '@metis/activities/storage';
+import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
+import type { MetisDatabase } from '@metis/activities/storage';
 import { loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
-import { MetisError } from '@metis/activities';
+import { MetisError } from '@metis/activities/errors';
 import { LoanNotFoundError, RequestRefusedError } from '../errors.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
 

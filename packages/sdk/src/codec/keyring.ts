@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { MetisError } from '@metis/activities';
+import { MetisError } from '@metis/activities/errors';
 
 /** Keys for payload encryption: which key to encrypt a tenant's payloads with, and any key by id. */
 export interface Keyring {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
-import { isTenantId } from '@metis/activities';
+import { isTenantId } from '@metis/activities/tenancy';
 import type { Keyring } from './keyring.ts';
 
 /** Encoding of an encrypted payload. */

@@ -12,7 +12,7 @@ import {
   allHandlersFinished,
   currentUpdateInfo,
 } from '@temporalio/workflow';
-import type { JourneyActivities } from '@metis/activities';
+import type { JourneyActivities } from '@metis/activities/journeys';
 import { createJourney, JourneyStepError } from '@metis/fsm';
 import type { JourneyEventInput, JsonObject, PersistedJourney, StepSuccess } from '@metis/fsm';
 import { AI_ACTIVITY, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';

@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CreditSummary, DocumentCheck, LoanApplication, RiskAssessment, StoredDecision } from '@metis/activities';
+import type { CreditSummary, DocumentCheck, LoanApplication, RiskAssessment, StoredDecision } from '@metis/activities/loans';
 import type { RuleSetInput } from '@metis/fsm';
 
 /** How a tenant processes loans. */

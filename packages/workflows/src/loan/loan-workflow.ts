@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { CreditSummary, DeadLetterActivities, DocumentCheck, LoanActivities, NotificationActivities, RiskAssessment, StoredDecision } from '@metis/activities';
+import type { CreditSummary, DeadLetterActivities, DocumentCheck, LoanActivities, RiskAssessment, StoredDecision } from '@metis/activities/loans';
+import type { NotificationActivities } from '@metis/activities/notify';
 import { decide, parseDuration } from '@metis/fsm';
 import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY } from '../presets.ts';
 import { MetisOutcome, metisSearchAttributes } from '../search-attributes.ts';

@@ -1,0 +1,21 @@
+// @metis/activities/risk: Risk scoring with tenants' ONNX models from the registry (onnxruntime-node loaded on first use).
+export { createRiskActivities, RISK_BATCH_CHUNK } from './risk-activities.ts';
+export type { RiskActivities, RiskActivityDeps, ScoreRiskBatchInput, ScoreRiskInput, ScoredApplicant } from './risk-activities.ts';
+export { createRiskScorer } from './risk-scorer.ts';
+export type { RiskScorer, RiskScorerOptions, ScoreOptions } from './risk-scorer.ts';
+export {
+  assertModelVersion,
+  listRiskModelVersions,
+  readLatestRiskVersion,
+  readRiskModel,
+  registerRiskModel,
+  riskLatestKey,
+  riskModelKeys,
+  riskModelPrefix,
+} from './model-registry.ts';
+export type { LatestPointer } from './model-registry.ts';
+export { RiskModelNotFoundError, InvalidRiskInputError, RiskModelInvalidError } from './errors.ts';
+export { DEFAULT_RISK_CATEGORIES } from './types.ts';
+export type { ContributingFactor, FeatureTransform, RiskCategoryBand, RiskFeatures, RiskFeatureSpec, RiskModelMetadata, RiskScore } from './types.ts';
+export { checkRiskModel, metadataLogit } from './model-check.ts';
+export { transformFeature } from './features.ts';

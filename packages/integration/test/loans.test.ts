@@ -1,0 +1,207 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPgDatabase, withTenant } from '@metis/activities/storage';
+import type { LoanApplication } from '@metis/activities/loans';
+import type { MetisDatabase } from '@metis/activities/storage';
+import { sampleTenants } from '@metis/fsm';
+import { loanWorkflowId } from '@metis/workflows';
+import type { loanProcessingWorkflow } from '@metis/workflows';
+import { createMetis, RequestRefusedError } from '@metis/sdk';
+import { createWorkers } from '@metis/worker';
+import type { Metis } from '@metis/sdk';
+import type { MetisWorkers } from '@metis/worker';
+import { testConfig, uniqueId, waitFor } from '@metis/testing';
+import { loanServices, panWithScore, startLoanWorld, testPolicy, testTenant } from './support/loan-services.ts';
+import type { LoanWorld } from './support/loan-services.ts';
+
+const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('loans')}-` } });
+const acme = sampleTenants.acme.tenantId;
+const zenith = sampleTenants.zenith.tenantId;
+const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { max: 2, min: 0 } });
+let world: LoanWorld;
+let workers: MetisWorkers;
+let metis: Metis;
+
+function application(pan: string, overrides: Partial<LoanApplication> = {}, applicant: Partial<LoanApplication['applicant']> = {}): LoanApplication {
+  return {
+    applicationId: uniqueId('app'),
+    amount: 300_000,
+    tenureMonths: 36,
+    purpose: 'home improvement',
+    kycStatus: 'completed',
+    applicant: { applicantId: uniqueId('cust'), name: 'Priya Sharma', pan, dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried', phone: '9876543210', ...applicant },
+    ...overrides,
+  };
+}
+
+async function stored(tenantId: string, applicationId: string) {
+  return withTenant(db, tenantId, async (trx) => ({
+    app: await trx.selectFrom('loan_applications').selectAll().where('application_id', '=', applicationId).executeTakeFirstOrThrow(),
+    account: await trx.selectFrom('loan_accounts').selectAll().where('application_id', '=', applicationId).executeTakeFirst(),
+    events: (await trx.selectFrom('events').select('event_type').where('aggregate_id', '=', applicationId).orderBy('created_at').execute()).map((e) => e.event_type),
+    notifications: await trx.selectFrom('notifications').selectAll().where('idempotency_key', 'like', `loan:${applicationId}:%`).execute(),
+    deadLetters: await trx.selectFrom('dead_letters').selectAll().where('workflow_id', '=', loanWorkflowId(tenantId, applicationId)).execute(),
+  }));
+}
+
+describe('loan processing on the real Temporal server', () => {
+  before(async () => {
+    world = await startLoanWorld();
+    const webhook = { url: world.webhooks.url, secret: world.webhooks.secret };
+    const tenants = [testTenant('acme', webhook), testTenant('zenith', webhook, testPolicy('zenith', { mode: 'parallel' }))];
+    workers = await createWorkers({
+      config,
+      tenants,
+      services: loanServices({ bureauA: world.bureauA.url, bureauB: world.bureauB.url, payments: world.payments.url, paymentsKey: world.payments.apiKey }),
+    });
+    metis = await createMetis({ ...config, tenants });
+  });
+  after(async () => {
+    await metis.close();
+    await workers.shutdown();
+    await world.close();
+    await db.destroy();
+  });
+
+  test('approve: a prime salaried applicant is approved, paid out and notified once', async () => {
+    const app = application(panWithScore(780, 900));
+    await metis.tenant(acme).loans.apply(app);
+    const decision = await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+    assert.equal(decision.outcome, 'approve');
+    assert.equal(decision.decidedBy, 'rules');
+    assert.ok(decision.reasons.some((r) => r.includes('prime_salaried')), decision.reasons.join('\n'));
+    const view = await waitFor(async () => {
+      const v = await metis.tenant(acme).loans.get(app.applicationId);
+      return v.stage === 'done' ? v : undefined;
+    }, 20_000, 'the loan to finish');
+    assert.deepEqual(view.steps.map((s) => s.step), ['received', 'documents', 'bureau', 'risk', 'decision', 'disbursement', 'notification']);
+    const row = await stored(acme, app.applicationId);
+    assert.equal(row.app.status, 'disbursed');
+    assert.equal(row.account?.status, 'disbursed');
+    assert.deepEqual(row.events, ['LOAN_APPLIED', 'LOAN_APPROVED']);
+    assert.equal(row.notifications.length, 1);
+    assert.equal(row.notifications[0]?.status, 'delivered');
+    const hooks = world.webhooks.received().filter((h) => h.body.data['applicationId'] === app.applicationId);
+    assert.equal(hooks.length, 1);
+    assert.ok(hooks[0]?.signatureValid, 'the webhook signature verifies');
+    assert.equal(hooks[0]?.body.data['outcome'], 'approve');
+    assert.equal(world.payments.transfers().filter((t) => t.reference === `${acme}:${app.applicationId}`).length, 1);
+  });
+
+  test('reject: a bureau score under the floor is rejected with its reason', async () => {
+    const app = application(panWithScore(300, 600));
+    await metis.tenant(acme).loans.apply(app);
+    const decision = await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+    assert.equal(decision.outcome, 'reject');
+    assert.ok(decision.reasons.some((r) => r.includes('bureau_floor')));
+    const row = await waitFor(async () => {
+      const r = await stored(acme, app.applicationId);
+      return r.notifications.length === 1 ? r : undefined;
+    }, 20_000, 'the rejection notice');
+    assert.equal(row.app.status, 'rejected');
+    assert.equal(row.account, undefined, 'no account for a rejected loan');
+    assert.deepEqual(row.events, ['LOAN_APPLIED', 'LOAN_REJECTED']);
+  });
+
+  test('manual review: the rules cannot decide, an underwriter approves', async () => {
+    const app = application(panWithScore(690, 720));
+    await metis.tenant(acme).loans.apply(app);
+    const proposal = await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+    assert.equal(proposal.outcome, 'manual_review');
+    await assert.rejects(metis.tenant(acme).loans.review(app.applicationId, { outcome: 'approve', reviewer: '', reason: 'x' }), RequestRefusedError);
+    const reviewed = await metis.tenant(acme).loans.review(app.applicationId, { outcome: 'approve', reviewer: 'uw-42', reason: 'stable employer, verified income', approvedAmount: 250_000 });
+    assert.equal(reviewed.decision?.outcome, 'approve');
+    assert.equal(reviewed.decision?.decidedBy, 'uw-42');
+    assert.equal(reviewed.decision?.approvedAmount, 250_000);
+    const row = await waitFor(async () => {
+      const r = await stored(acme, app.applicationId);
+      return r.app.status === 'disbursed' ? r : undefined;
+    }, 20_000, 'the payout');
+    assert.equal(row.account?.amount, '250000.00');
+    assert.deepEqual(row.events, ['LOAN_APPLIED', 'LOAN_MANUAL_REVIEW', 'LOAN_APPROVED']);
+    await assert.rejects(metis.tenant(acme).loans.review(app.applicationId, { outcome: 'reject', reviewer: 'uw-43', reason: 'second opinion' }), RequestRefusedError);
+  });
+
+  test('high value: above ₹10,00,000 takes the manual review path, here rejected', async () => {
+    const app = application(panWithScore(790, 900), { amount: 1_500_000, tenureMonths: 60 }, { monthlyIncome: 400_000 });
+    await metis.tenant(acme).loans.apply(app);
+    const proposal = await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+    assert.equal(proposal.outcome, 'manual_review');
+    assert.ok(proposal.reasons.some((r) => r.includes('high-value')), proposal.reasons.join('\n'));
+    const view = await metis.tenant(acme).loans.review(app.applicationId, { outcome: 'reject', reviewer: 'uw-9', reason: 'exposure limit' });
+    assert.equal(view.highValue, true);
+    assert.equal(view.decision?.outcome, 'reject');
+    const row = await stored(acme, app.applicationId);
+    assert.equal(row.app.status, 'rejected');
+  });
+
+  test('parallel mode runs documents and bureau at once and decides', async () => {
+    const app = application(panWithScore(780, 900));
+    await metis.tenant(zenith).loans.apply(app);
+    const decision = await metis.tenant(zenith).loans.waitForDecision(app.applicationId);
+    assert.ok(['approve', 'reject', 'manual_review'].includes(decision.outcome));
+    const view = await metis.tenant(zenith).loans.get(app.applicationId);
+    assert.ok(view.credit && view.documents, 'both checks ran');
+    assert.deepEqual(view.steps.slice(1, 3).map((s) => s.step).sort(), ['bureau', 'documents']);
+  });
+
+  test('all bureaus down: the application goes to manual review, not a crash', async () => {
+    await world.bureauA.setFaults({ down: '503' });
+    await world.bureauB.setFaults({ down: '503' });
+    try {
+      const app = application(panWithScore(780, 900));
+      await metis.tenant(acme).loans.apply(app);
+      const proposal = await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+      assert.equal(proposal.outcome, 'manual_review');
+      assert.ok(proposal.reasons.some((r) => r.includes('Credit bureau unavailable')), proposal.reasons.join('\n'));
+      const view = await metis.tenant(acme).loans.get(app.applicationId);
+      assert.equal(view.credit, null);
+    } finally {
+      await world.bureauA.clearFaults();
+      await world.bureauB.clearFaults();
+    }
+  });
+
+  test('a refused payout compensates, dead-letters, and succeeds when retried from the dead letter', async () => {
+    world.payments.setFaults({ refuse: true });
+    const app = application(panWithScore(780, 900));
+    await metis.tenant(acme).loans.apply(app);
+    const handle = metis.temporal.workflow.getHandle(loanWorkflowId(acme, app.applicationId));
+    await assert.rejects(handle.result(), (error: Error) => {
+      assert.match(String(error.cause instanceof Error ? error.cause.message : error.message), /beneficiary account rejected/);
+      return true;
+    });
+    let row = await stored(acme, app.applicationId);
+    assert.equal(row.app.status, 'failed');
+    assert.equal(row.account?.status, 'closed', 'the account opened for the payout was closed again');
+    assert.equal(row.deadLetters.length, 1);
+    assert.ok(row.events.includes('LOAN_APPROVED'));
+    const alerts = await withTenant(db, acme, (trx) => trx.selectFrom('events').select('payload').where('event_type', '=', 'WORKFLOW_DEAD_LETTERED').where('aggregate_id', '=', loanWorkflowId(acme, app.applicationId)).execute());
+    assert.equal(alerts.length, 1);
+
+    world.payments.setFaults({});
+    const open = await metis.tenant(acme).deadLetters.list('open');
+    const letter = open.find((d) => d.workflowId === loanWorkflowId(acme, app.applicationId));
+    assert.ok(letter, 'the dead letter is listed');
+    await metis.tenant(acme).deadLetters.retry(letter.deadLetterId);
+    const view = await metis.temporal.workflow.getHandle<typeof loanProcessingWorkflow>(loanWorkflowId(acme, app.applicationId)).result();
+    assert.equal(view.stage, 'done');
+    row = await stored(acme, app.applicationId);
+    assert.equal(row.app.status, 'disbursed');
+    assert.equal(row.events.filter((e) => e === 'LOAN_APPROVED').length, 1, 'one decision');
+    assert.equal(row.notifications.length, 1, 'one notification');
+    assert.equal((await metis.tenant(acme).deadLetters.list('retried')).some((d) => d.deadLetterId === letter.deadLetterId), true);
+  });
+
+  test('applying twice starts one workflow', async () => {
+    const app = application(panWithScore(780, 900));
+    const [a, b] = await Promise.all([metis.tenant(acme).loans.apply(app), metis.tenant(acme).loans.apply(app)]);
+    assert.equal([a, b].filter((r) => r.started).length, 1);
+    await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+    const again = await metis.tenant(acme).loans.apply(app);
+    assert.equal(again.started, false);
+    let runs = 0;
+    for await (const _ of metis.temporal.workflow.list({ query: `WorkflowId = '${loanWorkflowId(acme, app.applicationId)}'` })) runs += 1;
+    assert.equal(runs, 1);
+  });
+});

@@ -1,0 +1,131 @@
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
+import { createActivities, requireNativeModules } from '@metis/activities';
+import type { ActivityDeps, MetisActivities } from '@metis/activities';
+import { POOLS, taskQueueName } from '@metis/workflows';
+import type { Pool } from '@metis/workflows';
+import { createTenantPayloadCodec, openResources } from '@metis/sdk';
+import type { MetisConfig } from '@metis/sdk';
+import { connectWorker } from './connect-worker.ts';
+import { formatPoolSizing, sizePools } from './size-pools.ts';
+import type { PoolSizing, SizePoolsInput } from './size-pools.ts';
+import { bundleMetisWorkflows } from './workflow-bundle.ts';
+
+/** Concurrency of one pool's worker. */
+export interface PoolOptions {
+  /** Workflow tasks run at once. */
+  readonly maxConcurrentWorkflowTasks?: number;
+  /** Activities run at once. */
+  readonly maxConcurrentActivities?: number;
+}
+
+/** Options of `createWorkers`. */
+export interface CreateWorkersOptions {
+  /** Connection settings. */
+  readonly config: MetisConfig;
+  /** Pools to run (default all three); concurrency given here wins over the sizing. */
+  readonly pools?: Partial<Record<Pool, PoolOptions>>;
+  /** How to size the pools (default: read this machine's CPUs, memory and cgroup limits). */
+  readonly sizing?: SizePoolsInput;
+  /** Where the sizing table goes at start (default stdout, except under the test runner). */
+  readonly onSizing?: (table: string, sizing: PoolSizing) => void;
+  /** Least severe worker log line printed (default `WARN`); applies when this call creates the Temporal runtime. */
+  readonly logLevel?: LogLevel;
+  /** Tenants whose webhooks the notification activity delivers to. */
+  readonly tenants?: readonly { readonly tenantId: string; readonly webhook?: { readonly url: string; readonly secret: string } }[];
+  /** Implementations the built-in activities call: automated journey states, a loan's external checks, payouts, messaging. */
+  readonly services?: Omit<ActivityDeps, 'db' | 'objects' | 'webhooks'>;
+  /** Replace or add activities, e.g. test implementations of ones not configured here. */
+  readonly activities?: Partial<MetisActivities> & Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+/** Running workers for the Metis pools of one process. */
+export interface MetisWorkers {
+  /** Task queues being polled. */
+  readonly taskQueues: readonly string[];
+  /** How the pools were sized. */
+  readonly sizing: PoolSizing;
+  /** Resolve when every worker has stopped; reject if one fails. */
+  readonly done: Promise<void>;
+  /** Stop polling, finish the tasks in hand, and close connections. */
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+// The Temporal runtime is per process and can be configured only before its first use.
+function installRuntime(logLevel: LogLevel): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(logLevel) });
+  } catch {
+    // The application installed its own runtime first: keep it.
+  }
+}
+
+/** Start workers polling the Metis task queues, with the workflows bundled once and shared. */
+export async function createWorkers(options: CreateWorkersOptions): Promise<MetisWorkers> {
+  const { config } = options;
+  installRuntime(options.logLevel ?? 'WARN');
+  const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
+  const sizing = sizePools(options.sizing);
+  const report = options.onSizing ?? ((table: string) => (process.env['NODE_TEST_CONTEXT'] ? undefined : console.log(table)));
+  report(formatPoolSizing(sizing, config.temporal.taskQueuePrefix ? { taskQueuePrefix: config.temporal.taskQueuePrefix } : {}), sizing);
+  const connection = await connectWorker(config.temporal);
+  const resources = await openResources(config).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  const webhooks = new Map((options.tenants ?? []).flatMap((t) => (t.webhook ? [[t.tenantId, t.webhook] as const] : [])));
+  const activities = {
+    ...createActivities({ db: resources.db, objects: resources.objects, webhooks: (tenantId) => webhooks.get(tenantId), ...options.services }),
+    ...options.activities,
+  };
+  const closeAll = async (): Promise<void> => {
+    await connection.close();
+    await resources.close();
+  };
+  let workers: Worker[];
+  try {
+    // A worker given an AI activity whose native library is missing fails here, naming the package.
+    await requireNativeModules(Object.keys(activities));
+    const workflowBundle = await bundleMetisWorkflows();
+    const dataConverter = config.encryption ? { payloadCodecs: [createTenantPayloadCodec(config.encryption.keyring)] } : undefined;
+    workers = await Promise.all(
+      selected.map((pool) => {
+        const given = options.pools?.[pool] ?? {};
+        const planned = sizing.pools[pool];
+        return Worker.create({
+          connection,
+          namespace: config.temporal.namespace,
+          taskQueue: taskQueueName(pool, config.temporal.taskQueuePrefix),
+          workflowBundle,
+          activities,
+          ...(dataConverter ? { dataConverter } : {}),
+          maxConcurrentWorkflowTaskExecutions: given.maxConcurrentWorkflowTasks ?? planned.maxConcurrentWorkflowTasks,
+          maxConcurrentActivityTaskExecutions: given.maxConcurrentActivities ?? planned.maxConcurrentActivities,
+        });
+      }),
+    );
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const runs = workers.map((w) => w.run());
+  const done = Promise.all(runs).then(closeAll, async (error: unknown) => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(runs);
+    await closeAll();
+    throw error;
+  });
+  return {
+    taskQueues: workers.map((w) => w.options.taskQueue),
+    sizing,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
