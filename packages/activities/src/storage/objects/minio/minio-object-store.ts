@@ -1,5 +1,4 @@
-import { Client } from 'minio';
-import type { BucketItem } from 'minio';
+import type { BucketItem, Client } from 'minio';
 import { ConfigurationError, ObjectNotFoundError } from '../../../errors.ts';
 import type { ObjectInfo, ObjectStore, PutOptions } from '../object-store.ts';
 
@@ -28,19 +27,25 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as S3ErrorLike).code : undefined;
 }
 
-/** Create an `ObjectStore` backed by a MinIO or S3 server. */
+/** Create an `ObjectStore` backed by a MinIO or S3 server; the MinIO client library loads on first use. */
 export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectStore {
   const url = new URL(config.endpoint);
   const useSSL = url.protocol === 'https:';
   const region = config.region ?? 'us-east-1';
-  const client = new Client({
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-    useSSL,
-    accessKey: config.accessKey,
-    secretKey: config.secretKey,
-    region,
-  });
+  // A process that never touches objects (one that only takes journey steps) never loads the client.
+  let connecting: Promise<Client> | undefined;
+  const connect = (): Promise<Client> =>
+    (connecting ??= import('minio').then(
+      ({ Client }) =>
+        new Client({
+          endPoint: url.hostname,
+          port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+          useSSL,
+          accessKey: config.accessKey,
+          secretKey: config.secretKey,
+          region,
+        }),
+    ));
   const bucket = config.bucket;
 
   const explain = (error: unknown): never => {
@@ -62,7 +67,7 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
 
   const stat = async (key: string): Promise<ObjectInfo | undefined> => {
     try {
-      const s = await client.statObject(bucket, key);
+      const s = await (await connect()).statObject(bucket, key);
       const contentType = s.metaData['content-type'] as string | undefined;
       return { key, size: s.size, etag: s.etag, lastModified: s.lastModified, ...(contentType ? { contentType } : {}) };
     } catch (error) {
@@ -74,6 +79,7 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
 
   return {
     async ensureBucket() {
+      const client = await connect();
       const exists = await client.bucketExists(bucket).catch(explain);
       if (!exists) {
         await client.makeBucket(bucket, region).catch((error: unknown) => {
@@ -83,7 +89,7 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
       }
     },
     async check() {
-      const exists = await client.bucketExists(bucket).catch(explain);
+      const exists = await (await connect()).bucketExists(bucket).catch(explain);
       if (!exists) {
         throw new ConfigurationError('OBJECT_STORE_NO_BUCKET', `bucket ${bucket} does not exist at ${config.endpoint}`, {
           hint: 'Run `metis store init` or call ensureBucket()',
@@ -94,7 +100,7 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
       const meta: Record<string, string> = { ...options?.metadata };
       if (options?.contentType) meta['Content-Type'] = options.contentType;
       const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-      await client.putObject(bucket, key, buffer, buffer.byteLength, meta).catch(explain);
+      await (await connect()).putObject(bucket, key, buffer, buffer.byteLength, meta).catch(explain);
       const info = await stat(key);
       if (!info) throw new ObjectNotFoundError(key);
       return info;
@@ -102,7 +108,7 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
     async get(key: string) {
       const chunks: Buffer[] = [];
       try {
-        const stream = await client.getObject(bucket, key);
+        const stream = await (await connect()).getObject(bucket, key);
         for await (const chunk of stream) chunks.push(chunk as Buffer);
       } catch (error) {
         const code = errorCode(error);
@@ -115,6 +121,7 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
     async list(prefix: string) {
       const items: ObjectInfo[] = [];
       try {
+        const client = await connect();
         for await (const raw of client.listObjectsV2(bucket, prefix, true)) {
           const item = raw as BucketItem;
           if (!item.name) continue;
@@ -126,9 +133,9 @@ export function createMinioObjectStore(config: MinioObjectStoreConfig): ObjectSt
       return items;
     },
     async delete(key: string) {
-      await client.removeObject(bucket, key).catch(explain);
+      await (await connect()).removeObject(bucket, key).catch(explain);
     },
-    presignGet: (key, expiresInSeconds) => client.presignedGetObject(bucket, key, expiresInSeconds),
-    presignPut: (key, expiresInSeconds) => client.presignedPutObject(bucket, key, expiresInSeconds),
+    presignGet: async (key, expiresInSeconds) => (await connect()).presignedGetObject(bucket, key, expiresInSeconds),
+    presignPut: async (key, expiresInSeconds) => (await connect()).presignedPutObject(bucket, key, expiresInSeconds),
   };
 }
