@@ -6,8 +6,8 @@ export { STORAGE_RETRY, PROVIDER_RETRY, STORAGE_ACTIVITY, AI_ACTIVITY, PROVIDER_
 export { journeyWorkflow, JOURNEY_STEPS_PER_RUN } from './journey/journey-workflow.ts';
 export { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, journeyWorkflowId, MIGRATION_REFUSED, STEP_REJECTED } from './journey/definitions.ts';
 export type { JourneyMigrationRequest, JourneyStepRequest, JourneyStepResult, JourneyView, JourneyWorkflowInput } from './journey/definitions.ts';
-export { transitionEvents } from './journey/business-events.ts';
-export type { JourneyEvent } from './journey/business-events.ts';
+export { transitionBusinessEvents } from './journey/business-events.ts';
+export type { BusinessEvent } from './journey/business-events.ts';
 export { mapSnapshot } from './journey/snapshot-mapping.ts';
 export { DEFAULT_HIGH_VALUE_THRESHOLD, loanProcessingWorkflow, monthlyInstalment } from './loan/loan-workflow.ts';
 export { loanQuery, loanReviewUpdate, loanWorkflowId } from './loan/definitions.ts';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import CircuitBreaker from 'opossum';
 import { appendEvent } from '../events/outbox.ts';
-import type { EventType } from '../events/outbox.ts';
+import type { OutboxEventType } from '../events/outbox.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
@@ -79,7 +79,7 @@ interface Entry {
 const action: PullAction = (provider, applicant, signal) => provider.pull(applicant, { signal });
 
 /** Return the event name for a provider's health change, e.g. `PROVIDER_A_UNHEALTHY`. */
-export function providerHealthEvent(providerName: string, healthy: boolean): EventType {
+export function providerHealthEvent(providerName: string, healthy: boolean): OutboxEventType {
   return `PROVIDER_${providerName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${healthy ? 'HEALTHY' : 'UNHEALTHY'}`;
 }
 

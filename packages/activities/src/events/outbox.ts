@@ -1,6 +1,6 @@
 import type { TenantTransaction } from '../storage/db/with-tenant.ts';
 
-/** Business events a journey or a loan emits. */
+/** Business events a journey or a loan emits (outbox event types; not the machine events of @metis/fsm). */
 export const BUSINESS_EVENTS = [
   'PAN_SUBMITTED',
   'PAN_OCR_PROCESSED',
@@ -22,12 +22,12 @@ export const BUSINESS_EVENTS = [
 export const SYSTEM_EVENTS = ['WORKFLOW_TIMEOUT', 'WORKFLOW_DEAD_LETTERED', 'AUTHENTICATION_FAILED', 'RATE_LIMIT_EXCEEDED'] as const;
 
 /** Name of an event written to the outbox (provider health events are `PROVIDER_<NAME>_UNHEALTHY` / `_HEALTHY`). */
-export type EventType = (typeof BUSINESS_EVENTS)[number] | (typeof SYSTEM_EVENTS)[number] | `PROVIDER_${string}_${'UNHEALTHY' | 'HEALTHY'}`;
+export type OutboxEventType = (typeof BUSINESS_EVENTS)[number] | (typeof SYSTEM_EVENTS)[number] | `PROVIDER_${string}_${'UNHEALTHY' | 'HEALTHY'}`;
 
 /** An event to append to the outbox. */
 export interface OutboxEvent {
   /** Event name. */
-  readonly type: EventType;
+  readonly type: OutboxEventType;
   /** What the event is about, e.g. `document`, `journey`, `loan`. */
   readonly aggregateType: string;
   /** Id of the thing it is about. */
@@ -39,7 +39,7 @@ export interface OutboxEvent {
 }
 
 /** Tell whether a name is an event type Metis writes. */
-export function isEventType(name: string): name is EventType {
+export function isOutboxEventType(name: string): name is OutboxEventType {
   return (
     (BUSINESS_EVENTS as readonly string[]).includes(name) ||
     (SYSTEM_EVENTS as readonly string[]).includes(name) ||

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { appendEvent, isEventType } from '../events/outbox.ts';
+import { appendEvent, isOutboxEventType } from '../events/outbox.ts';
 import { hashData } from '../util/canonical-json.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
@@ -22,6 +22,7 @@ export interface RecordTransitionInput {
   readonly seq: number;
   readonly from: string;
   readonly to: string;
+  /** Type of the machine event that made the transition (`SUBMIT`, `TIMEOUT`, …; @metis/fsm's `JourneyEventType`). */
   readonly eventType: string;
   readonly actor: string;
   /** The step's data; only its hash is stored. */
@@ -29,8 +30,19 @@ export interface RecordTransitionInput {
   readonly status: 'active' | 'completed' | 'failed';
   /** Recording the same key twice stores one transition. */
   readonly idempotencyKey: string;
-  /** Business events of the transition, written in the same transaction. */
-  readonly events: readonly { readonly type: string; readonly payload: JsonRecord }[];
+  /** Business events of the transition, written to the outbox in the same transaction. */
+  readonly events: readonly BusinessEvent[];
+}
+
+/**
+ * A business event for the outbox (`PAN_SUBMITTED`, `JOURNEY_COMPLETED`, …), not a machine event:
+ * those are @metis/fsm's `JourneyEvent` (`SUBMIT`, `TIMEOUT`, …).
+ */
+export interface BusinessEvent {
+  /** Outbox event type, one of `OutboxEventType`. */
+  readonly type: string;
+  /** Event body (no raw PII). */
+  readonly payload: JsonRecord;
 }
 
 /** Work an automated state asks for. */
@@ -50,8 +62,8 @@ export interface AutomationInput {
 /** An automated state's implementation: returns the result fed back to the journey. */
 export type JourneyAutomation = (input: AutomationInput) => Promise<JsonRecord>;
 
-/** A journey event to append on its own. */
-export interface JourneyEventInput {
+/** A business event of a journey to append to the outbox on its own (e.g. `JOURNEY_MIGRATED`). */
+export interface BusinessEventInput {
   readonly tenantId: string;
   readonly journeyId: string;
   readonly type: string;
@@ -73,12 +85,15 @@ export interface JourneyActivities {
   recordJourneyTransition(input: RecordTransitionInput): Promise<{ duplicate: boolean }>;
   /** Run an automated state's implementation. */
   runJourneyAutomation(input: AutomationInput): Promise<JsonRecord>;
-  /** Append one journey event, once. */
-  emitJourneyEvent(input: JourneyEventInput): Promise<string>;
+  /**
+   * Append one business event of a journey to the outbox, once. (The activity keeps its registered
+   * name: renaming a registered activity breaks the replay of journeys that scheduled it.)
+   */
+  emitJourneyEvent(input: BusinessEventInput): Promise<string>;
 }
 
-function eventType(name: string) {
-  if (!isEventType(name)) throw ApplicationFailure.nonRetryable(`unknown event type ${name}`, 'UnknownEventType');
+function outboxEventType(name: string) {
+  if (!isOutboxEventType(name)) throw ApplicationFailure.nonRetryable(`unknown event type ${name}`, 'UnknownEventType');
   return name;
 }
 
@@ -105,7 +120,7 @@ export function createJourneyActivities(deps: JourneyActivityDeps): JourneyActiv
         data_hash: input.data ? hashData(input.data) : null,
         idempotency_key: input.idempotencyKey,
         events: input.events.map((event, i) => ({
-          event_type: eventType(event.type),
+          event_type: outboxEventType(event.type),
           payload: { ...event.payload, seq: input.seq },
           idempotency_key: `${input.idempotencyKey}:${i}:${event.type}`,
         })),
@@ -128,7 +143,7 @@ export function createJourneyActivities(deps: JourneyActivityDeps): JourneyActiv
     async emitJourneyEvent(input) {
       return withTenant(deps.db, input.tenantId, (trx) =>
         appendEvent(trx, input.tenantId, {
-          type: eventType(input.type),
+          type: outboxEventType(input.type),
           aggregateType: 'journey',
           aggregateId: input.journeyId,
           payload: input.payload,

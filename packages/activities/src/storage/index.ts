@@ -1,6 +1,6 @@
 // @metis/activities/storage: PostgreSQL (kysely, row-level security, migrations), the object store and the event outbox.
-export { appendEvent, isEventType, BUSINESS_EVENTS, SYSTEM_EVENTS } from '../events/outbox.ts';
-export type { EventType, OutboxEvent } from '../events/outbox.ts';
+export { appendEvent, isOutboxEventType, BUSINESS_EVENTS, SYSTEM_EVENTS } from '../events/outbox.ts';
+export type { OutboxEventType, OutboxEvent } from '../events/outbox.ts';
 export { TENANT_TABLES } from './db/schema.ts';
 export type {
   MetisDatabase,

@@ -18,8 +18,8 @@ import type { JourneyEventInput, JsonObject, PersistedJourney, StepSuccess } fro
 import { AI_ACTIVITY, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
-import { transitionEvents } from './business-events.ts';
-import type { JourneyEvent } from './business-events.ts';
+import { transitionBusinessEvents } from './business-events.ts';
+import type { BusinessEvent } from './business-events.ts';
 import { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, MIGRATION_REFUSED, STEP_REJECTED } from './definitions.ts';
 import type { JourneyMigrationRequest, JourneyStepRequest, JourneyView, JourneyWorkflowInput } from './definitions.ts';
 import { mapSnapshot } from './snapshot-mapping.ts';
@@ -81,7 +81,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
   // Writes are chained: one local activity at a time, in transition order, so an Update's write
   // and a timer's write never resolve in the same activation (their order must replay exactly).
   let writes: Promise<unknown> = Promise.resolve();
-  const apply = async (result: StepSuccess, actor: string, data: JsonObject | undefined, extraEvents: readonly JourneyEvent[] = []): Promise<void> => {
+  const apply = async (result: StepSuccess, actor: string, data: JsonObject | undefined, extraEvents: readonly BusinessEvent[] = []): Promise<void> => {
     snapshot = result.snapshot;
     steps += 1;
     stepsThisRun += 1;
@@ -103,7 +103,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       ...(data ? { data } : {}),
       status: result.final ? 'completed' : 'active',
       idempotencyKey: `${info.workflowId}:${info.firstExecutionRunId}:${seq}`,
-      events: [...extraEvents, ...transitionEvents(journey.config, result.from, result.to, result.event, data, result.final)],
+      events: [...extraEvents, ...transitionBusinessEvents(journey.config, result.from, result.to, result.event, data, result.final)],
     }));
     writes = write.catch(() => undefined);
     await write;
