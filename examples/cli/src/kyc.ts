@@ -11,13 +11,17 @@ import type { DocumentKind } from '@metis/activities/storage';
 import type { JsonObject, JsonValue } from '@metis/fsm';
 import { JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
 import type { JourneyView, TenantClient } from '@metis/sdk';
-import { parseArgs } from './args.ts';
+import { parseOptions } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
-const args = parseArgs(process.argv.slice(2));
-const tenantId = args.get('tenant') ?? 'acme-finance';
-const applicantId = args.get('applicant') ?? `applicant-${crypto.randomUUID().slice(0, 8)}`;
-const script = args.get('script');
+const args = parseOptions('usage: pnpm --filter @metis/example-cli kyc -- [--tenant ID] [--applicant ID] [--script FILE]', {
+  tenant: { type: 'string', default: 'acme-finance' },
+  applicant: { type: 'string' },
+  script: { type: 'string' },
+});
+const tenantId = args.tenant;
+const applicantId = args.applicant ?? `applicant-${crypto.randomUUID().slice(0, 8)}`;
+const { script } = args;
 const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.pdf': 'application/pdf' };
 
 function show(view: JourneyView): void {

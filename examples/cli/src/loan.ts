@@ -1,31 +1,47 @@
 // Submit a loan application and show each workflow step as it completes, then the decision.
 //   pnpm --filter @metis/example-cli loan -- --tenant acme-finance [--file application.json]
 //     [--amount 300000] [--tenure 36] [--income 100000] [--pan ABCPS1234K] [--review approve|reject]
+// (--applicant, --name and --dob set the rest of the applicant; --help prints the usage line)
 import { readFile } from 'node:fs/promises';
 import type { LoanApplication } from '@metis/activities/loans';
 import { MetisError } from '@metis/sdk';
 import type { LoanView } from '@metis/sdk';
-import { parseArgs } from './args.ts';
+import { numberOption, parseOptions, usageError } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
-const args = parseArgs(process.argv.slice(2));
-const tenantId = args.get('tenant') ?? 'acme-finance';
-const file = args.get('file');
+const USAGE =
+  'usage: pnpm --filter @metis/example-cli loan -- [--tenant ID] [--file application.json] [--amount N] [--tenure MONTHS] [--income N] ' +
+  '[--applicant ID] [--name NAME] [--pan PAN] [--dob YYYY-MM-DD] [--review approve|reject]';
+const args = parseOptions(USAGE, {
+  tenant: { type: 'string', default: 'acme-finance' },
+  file: { type: 'string' },
+  amount: { type: 'string' },
+  tenure: { type: 'string' },
+  income: { type: 'string' },
+  applicant: { type: 'string' },
+  name: { type: 'string', default: 'Priya Sharma' },
+  pan: { type: 'string', default: 'ABCPS1234K' },
+  dob: { type: 'string', default: '1990-04-01' },
+  review: { type: 'string' },
+});
+const { file, review } = args;
+if (review !== undefined && review !== 'approve' && review !== 'reject') usageError(USAGE, `--review must be approve or reject, not ${JSON.stringify(review)}`);
+const tenantId = args.tenant;
 const application: LoanApplication = file
   ? (JSON.parse(await readFile(file, 'utf8')) as LoanApplication)
   : {
       applicationId: `loan-${crypto.randomUUID().slice(0, 8)}`,
-      amount: Number(args.get('amount') ?? 300_000),
-      tenureMonths: Number(args.get('tenure') ?? 36),
+      amount: numberOption(USAGE, 'amount', args.amount, 300_000),
+      tenureMonths: numberOption(USAGE, 'tenure', args.tenure, 36),
       purpose: 'home improvement',
-      kycStatus: 'completed',
+      kycStatus: 'done',
       documents: [{ kind: 'bank-statements', documentId: 'statement-1' }],
       applicant: {
-        applicantId: args.get('applicant') ?? `applicant-${crypto.randomUUID().slice(0, 8)}`,
-        name: args.get('name') ?? 'Priya Sharma',
-        pan: args.get('pan') ?? 'ABCPS1234K',
-        dateOfBirth: args.get('dob') ?? '1990-04-01',
-        monthlyIncome: Number(args.get('income') ?? 100_000),
+        applicantId: args.applicant ?? `applicant-${crypto.randomUUID().slice(0, 8)}`,
+        name: args.name,
+        pan: args.pan,
+        dateOfBirth: args.dob,
+        monthlyIncome: numberOption(USAGE, 'income', args.income, 100_000),
         employmentType: 'salaried',
       },
     };
@@ -41,7 +57,6 @@ try {
     shown = view.steps.length;
   };
   let decision = await loans.waitForDecision(application.applicationId, { onProgress: progress, pollMs: 150 });
-  const review = args.get('review');
   if (decision.outcome === 'manual_review' && (review === 'approve' || review === 'reject')) {
     console.log(`  … waiting for review; reviewer says ${review}`);
     const view = await loans.review(application.applicationId, { outcome: review, reviewer: 'cli-reviewer', reason: 'reviewed from the CLI' });

@@ -1,5 +1,7 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { JourneyConfigError, lintJourneyConfig, lintRuleSet, toMermaid } from '@metis/fsm';
 import type { LintFinding } from '@metis/fsm';
+import { parseArguments } from './parse-arguments.ts';
 
 /** What the command needs from its host: reading files and writing lines. */
 export interface JourneyCommandIo {
@@ -17,52 +19,54 @@ const USAGE = `usage: metis journey <command> FILE [options]
   draw FILE    print a journey config as a Mermaid state diagram
                --direction LR|TB   layout direction
                --force        draw even when the linter reports errors
+  --help, -h   print this help
 
 exit codes: 0 clean, 1 findings or invalid document, 2 usage error or unreadable file`;
 
 interface Parsed {
-  command: string;
-  file: string | undefined;
+  command: 'lint' | 'draw';
+  file: string;
   rules: string[];
   guards: string[];
   json: boolean;
   force: boolean;
   direction: 'LR' | 'TB' | undefined;
-  problems: string[];
 }
 
-function parse(args: readonly string[]): Parsed {
-  const rest = args[0] === 'journey' ? args.slice(1) : [...args];
-  const out: Parsed = { command: rest[0] ?? '', file: undefined, rules: [], guards: [], json: false, force: false, direction: undefined, problems: [] };
-  for (let i = 1; i < rest.length; i++) {
-    const arg = rest[i] ?? '';
-    const value = (): string | undefined => {
-      const v = rest[i + 1];
-      if (v === undefined || v.startsWith('--')) {
-        out.problems.push(`${arg} needs a value`);
-        return undefined;
-      }
-      i++;
-      return v;
-    };
-    if (arg === '--json') out.json = true;
-    else if (arg === '--force') out.force = true;
-    else if (arg === '--rule') pushDefined(out.rules, value());
-    else if (arg === '--guard') pushDefined(out.guards, value());
-    else if (arg === '--direction') {
-      const v = value();
-      if (v === 'LR' || v === 'TB') out.direction = v;
-      else if (v !== undefined) out.problems.push(`--direction must be LR or TB, not ${v}`);
-    } else if (arg.startsWith('--')) out.problems.push(`unknown option ${arg}`);
-    else if (out.file === undefined) out.file = arg;
-    else out.problems.push(`unexpected argument ${arg}`);
+const OPTIONS = {
+  rule: { type: 'string', multiple: true, default: [] },
+  guard: { type: 'string', multiple: true, default: [] },
+  json: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  direction: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
+type Outcome = { readonly kind: 'run'; readonly parsed: Parsed } | { readonly kind: 'help' } | { readonly kind: 'usage'; readonly message: string };
+
+function parse(args: readonly string[]): Outcome {
+  const rest = args[0] === 'journey' ? args.slice(1) : args;
+  const result = parseArguments({ args: rest, options: OPTIONS, strict: true, allowPositionals: true });
+  if (!result.ok) {
+    const named = rest[0] === 'lint' || rest[0] === 'draw' ? ` ${rest[0]}` : '';
+    return { kind: 'usage', message: `metis journey${named}: ${result.problem}\n${USAGE}` };
   }
-  if (out.file === undefined) out.problems.push('missing FILE');
-  return out;
-}
-
-function pushDefined(list: string[], value: string | undefined): void {
-  if (value !== undefined) list.push(value);
+  const { values, positionals } = result.parsed;
+  if (values.help) return { kind: 'help' };
+  const [command = '', file, ...extra] = positionals;
+  if (command !== 'lint' && command !== 'draw') {
+    return { kind: 'usage', message: command === '' || command === 'help' ? USAGE : `metis journey: unknown command "${command}"\n${USAGE}` };
+  }
+  const problems: string[] = [];
+  if (file === undefined) problems.push('missing FILE');
+  for (const arg of extra) problems.push(`unexpected argument ${arg}`);
+  const { direction } = values;
+  if (direction !== undefined && direction !== 'LR' && direction !== 'TB') problems.push(`--direction must be LR or TB, not ${direction}`);
+  if (problems.length > 0 || file === undefined) return { kind: 'usage', message: `metis journey ${command}: ${problems.join('; ')}\n${USAGE}` };
+  return {
+    kind: 'run',
+    parsed: { command, file, rules: values.rule, guards: values.guard, json: values.json, force: values.force, direction: direction === 'LR' || direction === 'TB' ? direction : undefined },
+  };
 }
 
 function formatFinding(file: string, f: LintFinding): string[] {
@@ -146,15 +150,16 @@ function draw(file: string, document: unknown, p: Parsed, io: JourneyCommandIo):
 
 /** Run `metis journey <lint|draw> FILE`; return the exit code. */
 export async function runJourneyCommand(args: string[], io: JourneyCommandIo): Promise<number> {
-  const p = parse(args);
-  if (p.command !== 'lint' && p.command !== 'draw') {
-    io.stderr(p.command === '' || p.command === 'help' || p.command === '--help' ? USAGE : `metis journey: unknown command "${p.command}"\n${USAGE}`);
+  const outcome = parse(args);
+  if (outcome.kind === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (outcome.kind === 'usage') {
+    io.stderr(outcome.message);
     return 2;
   }
-  if (p.problems.length > 0 || p.file === undefined) {
-    io.stderr(`metis journey ${p.command}: ${p.problems.join('; ')}\n${USAGE}`);
-    return 2;
-  }
+  const p = outcome.parsed;
   const loaded = await load(p.file, io);
   if (!loaded.ok) return loaded.code;
   return p.command === 'lint' ? lint(p.file, loaded.document, p, io) : draw(p.file, loaded.document, p, io);

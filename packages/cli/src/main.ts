@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { MetisError } from '@metis/activities/errors';
 import { initObjectStore, migrate, provision } from '@metis/sdk';
 import { loadConfigFromEnv } from '@metis/sdk';
 import { runJourneyCommand } from './journey-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
+import { parseArguments } from './parse-arguments.ts';
 
 const USAGE = `usage: metis <command>
 
@@ -16,56 +18,99 @@ const USAGE = `usage: metis <command>
   journey draw FILE   print a journey config as a Mermaid state diagram
   ocr IMAGE           read a document image: its type and fields as JSON`;
 
-async function main(argv: readonly string[]): Promise<number> {
-  const [group, command, ...rest] = argv;
-  const say = (line: string): void => {
-    process.stdout.write(`${line}\n`);
-  };
-  if (group === 'journey') {
-    return runJourneyCommand([command ?? '', ...rest], {
-      readFile: (path) => readFile(path, 'utf8'),
-      stdout: say,
-      stderr: (line) => process.stderr.write(`${line}\n`),
-    });
+/** The setup commands and their usage lines. */
+const SETUP_USAGE = {
+  'db provision': 'usage: metis db provision',
+  'db migrate': 'usage: metis db migrate [--down]',
+  'store init': 'usage: metis store init',
+  'dev init': 'usage: metis dev init',
+} as const;
+type SetupCommand = keyof typeof SETUP_USAGE;
+const isSetupCommand = (name: string): name is SetupCommand => Object.hasOwn(SETUP_USAGE, name);
+
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } satisfies ParseArgsOptionsConfig;
+
+interface Io {
+  readonly say: (line: string) => void;
+  readonly complain: (line: string) => void;
+}
+
+/** Parse a setup command's options; return the exit code instead when it is not to run (asked for help, or misused). */
+function setupOptions(name: SetupCommand, args: string[], io: Io): { readonly down: boolean } | number {
+  const result =
+    name === 'db migrate'
+      ? parseArguments({ args, options: { ...HELP, down: { type: 'boolean', default: false } }, strict: true, allowPositionals: false })
+      : parseArguments({ args, options: HELP, strict: true, allowPositionals: false });
+  if (!result.ok) {
+    io.complain(`metis ${name}: ${result.problem}`);
+    io.complain(SETUP_USAGE[name]);
+    return 2;
   }
-  if (group === 'ocr') {
-    return runOcrCommand([command ?? '', ...rest].filter(Boolean), {
-      readFile: async (path) => new Uint8Array(await readFile(path)),
-      stdout: say,
-      stderr: (line) => process.stderr.write(`${line}\n`),
-    });
+  const { values } = result.parsed;
+  if (values.help) {
+    io.say(SETUP_USAGE[name]);
+    return 0;
   }
+  return { down: 'down' in values && values.down === true };
+}
+
+async function setup(name: SetupCommand, args: string[], io: Io): Promise<number> {
+  const options = setupOptions(name, args, io);
+  if (typeof options === 'number') return options;
   const config = loadConfigFromEnv();
   const doMigrate = async (direction: 'latest' | 'down'): Promise<void> => {
     const result = await migrate(config, direction);
     const ran = result.results ?? [];
-    say(ran.length === 0 ? 'migrations: nothing to do' : ran.map((r) => `migration ${r.migrationName}: ${r.direction} ${r.status}`).join('\n'));
+    io.say(ran.length === 0 ? 'migrations: nothing to do' : ran.map((r) => `migration ${r.migrationName}: ${r.direction} ${r.status}`).join('\n'));
   };
-  switch (`${group ?? ''} ${command ?? ''}`) {
+  switch (name) {
     case 'db provision': {
       const created = await provision(config);
-      say(created.length === 0 ? 'provision: roles and database already exist' : `provision: created ${created.join(', ')}`);
+      io.say(created.length === 0 ? 'provision: roles and database already exist' : `provision: created ${created.join(', ')}`);
       return 0;
     }
     case 'db migrate':
-      await doMigrate(rest.includes('--down') ? 'down' : 'latest');
+      await doMigrate(options.down ? 'down' : 'latest');
       return 0;
     case 'store init':
       await initObjectStore(config);
-      say(`store: bucket ${config.objectStore.bucket} ready`);
+      io.say(`store: bucket ${config.objectStore.bucket} ready`);
       return 0;
     case 'dev init': {
       const created = await provision(config);
-      if (created.length > 0) say(`provision: created ${created.join(', ')}`);
+      if (created.length > 0) io.say(`provision: created ${created.join(', ')}`);
       await doMigrate('latest');
       await initObjectStore(config);
-      say(`store: bucket ${config.objectStore.bucket} ready`);
+      io.say(`store: bucket ${config.objectStore.bucket} ready`);
       return 0;
     }
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [group, command, ...rest] = argv;
+  const io: Io = {
+    say: (line) => process.stdout.write(`${line}\n`),
+    complain: (line) => process.stderr.write(`${line}\n`),
+  };
+  if (group === 'journey') {
+    return runJourneyCommand([command ?? '', ...rest], { readFile: (path) => readFile(path, 'utf8'), stdout: io.say, stderr: io.complain });
+  }
+  if (group === 'ocr') {
+    return runOcrCommand([command ?? '', ...rest].filter(Boolean), { readFile: async (path) => new Uint8Array(await readFile(path)), stdout: io.say, stderr: io.complain });
+  }
+  const name = `${group ?? ''} ${command ?? ''}`;
+  if (isSetupCommand(name)) return setup(name, rest, io);
+  // Not a command: `metis --help`, or a usage error.
+  const result = parseArguments({ args: argv, options: HELP, strict: true, allowPositionals: true });
+  if (result.ok && result.parsed.values.help) {
+    io.say(USAGE);
+    return 0;
+  }
+  if (!result.ok) io.complain(`metis: ${result.problem}`);
+  else if (argv.length > 0) io.complain(`metis: unknown command "${argv.join(' ')}"`);
+  io.complain(USAGE);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(
