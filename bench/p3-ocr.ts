@@ -6,7 +6,7 @@
 // so accuracy compares what each engine read. Engines take turns on each card so all see the
 // same machine load. Figures: ms per image (wall clock, including decoding) and field-exact
 // accuracy (PAN, name, father's name, date of birth).
-//   pnpm bench P3            (P3_CARDS=50 by default; P3_THREADS=2 intra-op threads for Metis)
+//   npm run bench -- P3            (P3_CARDS=50 by default; P3_THREADS=2 intra-op threads for Metis)
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -4,7 +4,7 @@
 // scored one call at a time (await each) and in batches of 1,000 (one inference per batch).
 // Figures: throughput of both, latency percentiles of a single score (model cached, `latest`
 // within its TTL: the hot path a workflow's scoreRisk activity takes).
-//   pnpm bench P4            (P4_SINGLE=5000 single calls, P4_BATCHED=100000 applicants batched)
+//   npm run bench -- P4            (P4_SINGLE=5000 single calls, P4_BATCHED=100000 applicants batched)
 import { createMinioObjectStore } from '@metis/activities/storage';
 import { createRiskScorer, registerRiskModel } from '@metis/activities/risk';
 import { generateApplicants, trainRiskModel } from '@metis/testing';

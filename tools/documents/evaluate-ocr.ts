@@ -1,6 +1,6 @@
 // Measure Metis document intelligence on generated noisy documents: classification and
 // field-exact accuracy per type, time per document.
-//   node --conditions=metis-source tools/documents/evaluate-ocr.ts [--pan 60] [--aadhaar 40]
+//   bash scripts/node.sh tools/documents/evaluate-ocr.ts [--pan 60] [--aadhaar 40]
 //        [--bank 20] [--seed eval] [--threads 2] [--det N] [--squeeze S]
 // --det and --squeeze override the detector input size and strip squeeze for cards.
 import { parseArgs } from 'node:util';

@@ -1,6 +1,6 @@
 // Render synthetic PAN cards, Aadhaar cards and bank statements with known ground truth, for tests,
 // the demo and the OCR evaluation. Deterministic: the same seed writes the same bytes.
-//   node --conditions=metis-source tools/documents/generate-documents.ts [--count 12]
+//   bash scripts/node.sh tools/documents/generate-documents.ts [--count 12]
 //        [--types pan,aadhaar,bank_statement] [--seed demo] [--noise realistic|none] [--out DIR]
 // Writes DIR/<type>-<seed>-<i>.{jpg,png} and DIR/manifest.json (file, type, seed, truth, noise);
 // DIR defaults to .metis/documents (git-ignored).

@@ -1,6 +1,6 @@
 // Write a generated llama-architecture GGUF model (real format, deterministic weights, byte-level
 // vocabulary) for tests, demos and benchmarks. Its output is meaningless text.
-//   node --conditions=metis-source tools/llm/generate-gguf.ts [--preset tiny|small|bench]
+//   bash scripts/node.sh tools/llm/generate-gguf.ts [--preset tiny|small|bench]
 //        [--type q8_0|q4_0|f16] [--seed N] [--out FILE]
 // Without --out it writes into .metis/models (never committed) and reuses a file already there.
 import { parseArgs } from 'node:util';

@@ -1,7 +1,7 @@
 // Train a tenant's risk-scoring model on the documented synthetic applicant population
 // (README.md next to this file), report its held-out AUC, and write it as ONNX plus metadata —
 // to a directory and/or into the model registry in the object store.
-//   node --conditions=metis-source tools/risk/train-risk-model.ts --tenant acme [--version v1]
+//   bash scripts/node.sh tools/risk/train-risk-model.ts --tenant acme [--version v1]
 //        [--rows 20000] [--seed S] [--out DIR] [--register] [--no-latest]
 // --out defaults to .metis/models/risk-scoring/<tenant>; --register stores
 // models/risk-scoring/<tenant>/<version>.onnx and .json in METIS_S3_* (MinIO by default) and points

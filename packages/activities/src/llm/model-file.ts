@@ -26,7 +26,7 @@ export interface ModelFileInfo {
   readonly hasChatTemplate: boolean;
 }
 
-const HINT = 'Point the LLM model path at a GGUF file, or generate one with `node --conditions=metis-source tools/llm/generate-gguf.ts`';
+const HINT = 'Point the LLM model path at a GGUF file (for tests, `ensureGeneratedModel()` of @metis/testing writes a small one)';
 
 async function readHead(path: string): Promise<Uint8Array> {
   const file = await open(path, 'r');

@@ -4,7 +4,7 @@ import { MetisError } from '../errors.ts';
 export class RiskModelNotFoundError extends MetisError {
   constructor(tenantId: string, version?: string) {
     super('RISK_MODEL_NOT_FOUND', version ? `risk model ${version} of tenant ${tenantId} is not registered` : `tenant ${tenantId} has no risk model registered`, {
-      hint: 'Train one with `node tools/risk/train-risk-model.ts --tenant <id>` or register the tenant’s own',
+      hint: 'Register the tenant’s model with registerRiskModel (in the Metis repository, `bash scripts/node.sh tools/risk/train-risk-model.ts --tenant <id> --register` trains a sample one)',
     });
   }
 }
