@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { builtinJourneys, createJourney, createJourneyMachine, JourneySnapshotError, JourneyStepError } from '@metis/fsm';
 import type { PersistedJourney, StepResult } from '@metis/fsm';
-import { createActor, fromPromise, waitFor } from 'xstate';
+import { createActor, fromPromise, transition, waitFor } from 'xstate';
 import { aadhaarFrom, goodDocument } from './helpers.ts';
 
 const kyc = createJourney(builtinJourneys.kyc);
@@ -262,5 +262,40 @@ describe('the XState machine', () => {
     assert.equal(actor.getSnapshot().value, 'provide_personal_details');
     assert.deepEqual(actor.getSnapshot().context.data, {});
     actor.stop();
+  });
+
+  it('decides a step itself: guards named for its checks pass or refuse it, named actions build the next context', () => {
+    const machine = createJourneyMachine(builtinJourneys.kyc);
+    assert.deepEqual(Object.keys(machine.implementations.guards).sort(), ['amendmentGiven', 'eventForThisState', 'fieldsValid', 'nextStateRequested', 'routeAllowed']);
+    assert.deepEqual(Object.keys(machine.implementations.actions).sort(), ['countTimeout', 'mergeData', 'recordHistory', 'storeResult']);
+    const start = machine.resolveState({ value: 'provide_personal_details', context: kyc.initial().context });
+    const [refused] = transition(machine, start, { type: 'SUBMIT', data: { name: 'Asha', email: 'bad', phone: '9876543210' } });
+    assert.equal(refused, start, 'no transition is enabled, so the snapshot is the one given');
+    const [moved] = transition(machine, start, { type: 'SUBMIT', data: { name: 'Asha', email: 'asha@example.in', phone: '9876543210' }, asOf: '2025-03-01' });
+    assert.equal(moved.value, 'provide_pan_details');
+    assert.deepEqual(moved.context, {
+      data: { name: 'Asha', email: 'asha@example.in', phone: '9876543210' },
+      results: {},
+      timeouts: {},
+      history: [{ seq: 1, event: 'SUBMIT', from: 'provide_personal_details', to: 'provide_pan_details', asOf: '2025-03-01' }],
+      startedAt: null,
+    });
+  });
+
+  it('is the engine, not a shadow: a guard provided in place of one of its checks changes what it decides', () => {
+    const verifying = atVerification();
+    const forced = { type: 'AUTOMATED_RESULT', state: 'document_verification', next: 'completed', result: { verified: false } } as const;
+    const machine = createJourneyMachine(builtinJourneys.kyc);
+    const at = (m: typeof machine) => m.resolveState({ value: verifying.state, context: verifying.context });
+    const [kept] = transition(machine, at(machine), forced);
+    assert.equal(kept.value, 'document_verification');
+    const lenient = machine.provide({ guards: { routeAllowed: () => true } });
+    const [completed] = transition(lenient, at(lenient), forced);
+    assert.equal(completed.value, 'completed');
+    assert.deepEqual(completed.context.results, { document_verification: { verified: false } });
+    const strict = machine.provide({ guards: { fieldsValid: () => false } });
+    const s0 = strict.resolveState({ value: 'provide_personal_details', context: kyc.initial().context });
+    const [same] = transition(strict, s0, { type: 'SUBMIT', data: { name: 'Asha', email: 'asha@example.in', phone: '9876543210' } });
+    assert.equal(same, s0);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { builtinJourneys, createJourney, sampleTenants } from '@metis/fsm';
+import { builtinJourneys, createJourney, createJourneyMachine, journeyEventSchema, sampleTenants } from '@metis/fsm';
+import { transition } from 'xstate';
 import type { Journey, JourneyEventInput, JsonObject, JsonValue } from '@metis/fsm';
 import { aadhaarFrom, goodDocument } from './helpers.ts';
 
@@ -125,6 +126,39 @@ describe('journey properties under random event sequences', () => {
       const finals = journey.states.filter((s) => s.final).map((s) => s.name);
       assert.ok(visited.size >= journey.states.length - 2, `random runs should explore the journey (visited ${[...visited].join(', ')})`);
       assert.ok(finals.some((f) => visited.has(f)), 'random runs should finish some journeys');
+    });
+  }
+});
+
+describe('the machine alone decides each step', () => {
+  for (const [label, journey] of journeys) {
+    it(`${label}: transition() without journey.step reaches the state and context step returns, and takes no transition where step rejects`, () => {
+      const machine = createJourneyMachine(journey.config);
+      fc.assert(
+        fc.property(fc.array(arbitraryEvent(journey), { minLength: 10, maxLength: 40 }), (events) => {
+          let snapshot = journey.initial({ asOf: '2025-01-15' });
+          for (const template of events) {
+            const event = resolve(journey, template, snapshot.state);
+            const result = journey.step(snapshot, event);
+            const parsed = journeyEventSchema.safeParse(event);
+            if (!parsed.success) {
+              assert.deepEqual(!result.ok && [...new Set(result.errors.map((e) => e.code))], ['invalid_event']);
+              continue;
+            }
+            const restored = machine.resolveState({ value: snapshot.state, context: snapshot.context });
+            const [next] = transition(machine, restored, parsed.data);
+            if (!result.ok) {
+              assert.equal(next, restored, `${snapshot.state} on ${event.type}: step rejected it (${result.errors[0]?.code ?? ''}), so no transition is enabled`);
+              continue;
+            }
+            assert.equal(next.value, result.to);
+            assert.equal(next.status, result.snapshot.status);
+            assert.deepEqual(next.context, result.snapshot.context);
+            snapshot = result.snapshot;
+          }
+        }),
+        { numRuns: 150 },
+      );
     });
   }
 });

@@ -1,4 +1,4 @@
-import { assign, fromPromise, raise, setup } from 'xstate';
+import { and, assign, fromPromise, or, raise, setup } from 'xstate';
 import type { JsonObject } from '../json.ts';
 import type { JourneyImplementations } from '../lint/lint-journey.ts';
 import { parseJourneyConfig } from '../lint/lint-journey.ts';
@@ -7,7 +7,7 @@ import type { JourneyContext, JourneyInput } from './context.ts';
 import type { JourneyEvent } from './events.ts';
 import { compileJourney } from './model.ts';
 import type { CompiledJourney, CompiledState } from './model.ts';
-import { planEvent } from './plan.ts';
+import { amendsData, conditionHolds, dataAfter, fieldErrors, historyEntry, isForState, requestsMove, resultsAfter, timeoutsAfter, viewAfter } from './step-checks.ts';
 
 /** What the automation actor of an automated state receives. */
 export interface AutomationInput {
@@ -22,8 +22,13 @@ export interface AutomationOutput {
   result?: JsonObject;
 }
 
-/** Parameters of the machine's single guard and action: the transition they belong to. */
-interface Edge {
+/** Parameters of a guard or action about the state being left. */
+interface StateParams {
+  state: string;
+}
+
+/** Parameters of a guard or action about one transition. */
+interface EdgeParams {
   from: string;
   to: string;
 }
@@ -44,22 +49,28 @@ interface JourneyTypes {
   meta: JourneyStateMeta;
 }
 
-/** Build the XState setup shared by every journey: one guard and one action, both backed by `planEvent`. */
+/** Build the XState setup of a journey: its checks as named guards and its context updates as named actions. */
 function journeySetup(model: CompiledJourney) {
+  const stateOf = (name: string): CompiledState => {
+    const state = model.states.get(name);
+    if (!state) throw new Error(`Journey ${model.journeyType}@${model.version} has no state "${name}".`);
+    return state;
+  };
   return setup({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion is how XState infers the machine's types
     types: {} as JourneyTypes,
     guards: {
-      allowed: ({ context, event }, edge: Edge) => {
-        const plan = planEvent(model, edge.from, context, event);
-        return plan.ok && plan.to === edge.to;
-      },
+      eventForThisState: ({ event }, { state }: StateParams) => isForState(event, state),
+      nextStateRequested: ({ event }, { to }: EdgeParams) => requestsMove(event, to),
+      amendmentGiven: ({ event }) => amendsData(event),
+      fieldsValid: ({ context, event }, { state }: StateParams) => fieldErrors(model, stateOf(state), context, event).length === 0,
+      routeAllowed: ({ context, event }, { from, to }: EdgeParams) => conditionHolds(stateOf(from), to, viewAfter(context, event, from)),
     },
     actions: {
-      apply: assign(({ context, event }, edge: Edge) => {
-        const plan = planEvent(model, edge.from, context, event);
-        return plan.ok ? plan.context : context;
-      }),
+      mergeData: assign({ data: ({ context, event }) => dataAfter(context, event) }),
+      storeResult: assign({ results: ({ context, event }, { state }: StateParams) => resultsAfter(context, event, state) }),
+      countTimeout: assign({ timeouts: ({ context }, { state }: StateParams) => timeoutsAfter(context, state) }),
+      recordHistory: assign({ history: ({ context, event }, { from, to }: EdgeParams) => [...context.history, historyEntry(context, event, from, to)] }),
     },
     actors: {
       automation: fromPromise<AutomationOutput, AutomationInput>(
@@ -73,29 +84,55 @@ function journeySetup(model: CompiledJourney) {
 type JourneySetup = ReturnType<typeof journeySetup>;
 type StateConfig = Parameters<JourneySetup['createStateConfig']>[0];
 
-function edges(from: string, targets: readonly string[]) {
-  return targets.map((to) => ({
+const forState = (state: string) => ({ type: 'eventForThisState', params: { state } }) as const;
+const requested = (from: string, to: string) => ({ type: 'nextStateRequested', params: { from, to } }) as const;
+const valid = (state: string) => ({ type: 'fieldsValid', params: { state } }) as const;
+const routed = (from: string, to: string) => ({ type: 'routeAllowed', params: { from, to } }) as const;
+const recorded = (from: string, to: string) => ({ type: 'recordHistory', params: { from, to } }) as const;
+
+// A submission moves to the first next state it requests whose condition holds, once its data is valid.
+function submitEdges(s: CompiledState) {
+  return s.nextStates.map((to) => ({
     target: to,
-    reenter: to === from,
-    guard: { type: 'allowed' as const, params: { from, to } },
-    actions: [{ type: 'apply' as const, params: { from, to } }],
+    reenter: to === s.name,
+    guard: and([forState(s.name), requested(s.name, to), valid(s.name), ...(s.guards.has(to) ? [routed(s.name, to)] : [])]),
+    actions: [{ type: 'mergeData' } as const, recorded(s.name, to)],
   }));
+}
+
+// An automated result moves to the first next state it requests whose condition holds on the result.
+function resultEdges(s: CompiledState) {
+  return s.nextStates.map((to) => ({
+    target: to,
+    reenter: to === s.name,
+    guard: and([forState(s.name), requested(s.name, to), ...(s.guards.has(to) ? [routed(s.name, to)] : [])]),
+    actions: [{ type: 'storeResult', params: { state: s.name } } as const, recorded(s.name, to)],
+  }));
+}
+
+// An operator moves to the named next state, or amends data in place, skipping conditions but not data checks.
+function operatorEdges(s: CompiledState) {
+  const moves = s.nextStates.filter((to) => to !== s.name).map((to) => ({
+    target: to,
+    guard: and([forState(s.name), requested(s.name, to), valid(s.name)]),
+    actions: [{ type: 'mergeData' } as const, recorded(s.name, to)],
+  }));
+  const stays = [{ type: 'amendmentGiven' } as const, ...(s.nextStates.includes(s.name) ? [requested(s.name, s.name)] : [])];
+  return [...moves, { guard: and([forState(s.name), or(stays), valid(s.name)]), actions: [{ type: 'mergeData' } as const, recorded(s.name, s.name)] }];
 }
 
 function stateNode(s: CompiledState): StateConfig {
   const meta: JourneyStateMeta = { automated: s.automated, final: s.final, timeoutMs: s.timeoutMs, requiredFields: s.requiredFields };
   const tags = [...(s.automated ? ['automated'] : []), ...(s.timeoutMs !== null ? ['timed'] : []), ...(s.final ? ['final'] : [])];
   if (s.final) return { type: 'final', meta, tags, ...(s.description ? { description: s.description } : {}) };
+  const retry = s.onTimeout ?? s.name;
   const on: StateConfig['on'] = {
-    TIMEOUT: s.timeoutMs === null ? [] : edges(s.name, [s.onTimeout ?? s.name]),
-    OPERATOR: [
-      ...edges(s.name, s.nextStates.filter((t) => t !== s.name)),
-      {
-        guard: { type: 'allowed' as const, params: { from: s.name, to: s.name } },
-        actions: [{ type: 'apply' as const, params: { from: s.name, to: s.name } }],
-      },
-    ],
-    [s.automated ? 'AUTOMATED_RESULT' : 'SUBMIT']: edges(s.name, s.nextStates),
+    TIMEOUT:
+      s.timeoutMs === null
+        ? []
+        : [{ target: retry, reenter: retry === s.name, guard: forState(s.name), actions: [{ type: 'countTimeout', params: { state: s.name } } as const, recorded(s.name, retry)] }],
+    OPERATOR: operatorEdges(s),
+    ...(s.automated ? { AUTOMATED_RESULT: resultEdges(s) } : { SUBMIT: submitEdges(s) }),
   };
   return {
     meta,

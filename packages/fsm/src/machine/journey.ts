@@ -12,7 +12,8 @@ import { journeyEventSchema } from './events.ts';
 import type { JourneyEventInput, JourneyEventType } from './events.ts';
 import { compileJourney } from './model.ts';
 import type { CompiledState } from './model.ts';
-import { missingFields, planEvent } from './plan.ts';
+import { explainRejection } from './step-checks.ts';
+import { missingFields } from './validate-data.ts';
 
 /** Static facts about one state, e.g. for the workflow to start activities and timers. */
 export interface JourneyStateInfo {
@@ -139,17 +140,19 @@ export function createJourney(config: unknown, implementations: JourneyImplement
     if (!parsedEvent.success) {
       return { ok: false, errors: invalidEventErrors(parsedEvent.error.issues) };
     }
-    // Our own copy, frozen: the machine's guards and action below reuse this plan instead of redoing it.
     const event = parsedEvent.data;
-    deepFreeze(event);
-    const plan = planEvent(model, current.state, current.context, event);
-    if (!plan.ok) return plan;
+    // The machine decides: its guards run the step's checks, its actions build the next context.
+    // Every transition it takes records history, so an unchanged snapshot means none was enabled.
     const restored = machine.resolveState({ value: current.state, context: current.context });
     const [next] = transition(machine, restored, event);
-    const value: unknown = next.value;
-    if (value !== plan.to) throw new Error(`Internal error: the machine moved to ${JSON.stringify(value)} but the plan said ${plan.to}.`);
-    const out = persist(value, next.context, next.status);
-    return { ok: true, snapshot: out, from: current.state, to: plan.to, event: event.type, final: out.status === 'done' };
+    if (next === restored) {
+      const errors = explainRejection(model, current.state, current.context, event);
+      // Only a guard that answers differently for the same input (not pure) gets here.
+      if (errors.length === 0) throw new Error(`No ${event.type} transition of "${current.state}" was enabled, yet none of its checks fails on a second look: is a guard impure?`);
+      return { ok: false, errors };
+    }
+    const out = persist(next.value, next.context, next.status);
+    return { ok: true, snapshot: out, from: current.state, to: out.state, event: event.type, final: out.status === 'done' };
   };
 
   return {

@@ -60,6 +60,11 @@ export function validateData(model: CompiledJourney, state: CompiledState, check
   return errors;
 }
 
+/** Return the fields of a state that the journey data does not yet provide. */
+export function missingFields(state: CompiledState, data: JsonObject): string[] {
+  return state.requiredFields.filter((f) => isBlank(data[f]));
+}
+
 function toList(outcome: RuleViolation | readonly RuleViolation[] | null): readonly RuleViolation[] {
   if (outcome === null) return [];
   return isViolationList(outcome) ? outcome : [outcome];
