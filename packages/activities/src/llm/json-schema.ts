@@ -1,3 +1,6 @@
+import AjvModule from 'ajv';
+import type { DefinedError, SchemaObject, ValidateFunction } from 'ajv';
+
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -10,49 +13,89 @@ export type JsonSchema =
   | { readonly enum: readonly (string | number | boolean | null)[]; readonly description?: string }
   | { readonly const: string | number | boolean | null; readonly description?: string };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// ajv is CommonJS: under NodeNext its default import is `module.exports`, whose `default` is the class.
+const ajv = new AjvModule.default({ allErrors: true, strict: true });
+const validators = new WeakMap<JsonSchema, ValidateFunction>();
+
+/** Spell out what Metis's schema subset leaves implicit: every property is required unless `required` says otherwise, and no other property is allowed. */
+function toAjvSchema(schema: JsonSchema): SchemaObject {
+  if ('enum' in schema) return { enum: [...schema.enum] };
+  if ('const' in schema) return { const: schema.const };
+  switch (schema.type) {
+    case 'object':
+      return {
+        type: 'object',
+        properties: Object.fromEntries(Object.entries(schema.properties).map(([key, sub]) => [key, toAjvSchema(sub)])),
+        required: [...(schema.required ?? Object.keys(schema.properties))],
+        additionalProperties: false,
+      };
+    case 'array':
+      return { type: 'array', items: toAjvSchema(schema.items), ...(schema.minItems === undefined ? {} : { minItems: schema.minItems }), ...(schema.maxItems === undefined ? {} : { maxItems: schema.maxItems }) };
+    case 'string':
+      return { type: 'string', ...(schema.minLength === undefined ? {} : { minLength: schema.minLength }), ...(schema.maxLength === undefined ? {} : { maxLength: schema.maxLength }) };
+    default:
+      return { type: schema.type };
+  }
+}
+
+/** Compile a schema once; later calls with the same schema object reuse the validator. */
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    const compiled = toAjvSchema(schema);
+    validate = ajv.compile(compiled);
+    // This module's cache owns the validator: drop ajv's own reference so a schema built per call is not kept forever.
+    ajv.removeSchema(compiled);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Turn ajv's JSON Pointer (`/risk_flags/0`) into the path style of the messages (`$.risk_flags[0]`), indexing arrays by position. */
+function pathOf(pointer: string, value: unknown, root: string): string {
+  let path = root;
+  let at = value;
+  for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += Array.isArray(at) ? `[${key}]` : `.${key}`;
+    at = typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[key] : undefined;
+  }
+  return path;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = { object: 'an object', array: 'an array', string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', null: 'null' };
+
+function message(error: DefinedError, value: unknown, root: string): string {
+  const path = pathOf(error.instancePath, value, root);
+  switch (error.keyword) {
+    case 'required':
+      return `${path}.${error.params.missingProperty} is required`;
+    case 'additionalProperties':
+      return `${path}.${error.params.additionalProperty} is not allowed`;
+    case 'type':
+      return `${path} must be ${TYPE_NAMES[error.params.type] ?? error.params.type}`;
+    case 'enum':
+      return `${path} must be one of ${JSON.stringify(error.params.allowedValues)}`;
+    case 'const':
+      return `${path} must be ${JSON.stringify(error.params.allowedValue)}`;
+    case 'minItems':
+      return `${path} needs at least ${error.params.limit} items`;
+    case 'maxItems':
+      return `${path} allows at most ${error.params.limit} items`;
+    case 'minLength':
+      return `${path} needs at least ${error.params.limit} characters`;
+    case 'maxLength':
+      return `${path} allows at most ${error.params.limit} characters`;
+    default:
+      return `${path} ${error.message ?? 'is invalid'}`;
+  }
+}
 
 /** Return what is wrong with `value` under `schema` (empty when it conforms); paths look like `$.risk_flags[0]`. */
 export function validateJson(schema: JsonSchema, value: unknown, path = '$'): string[] {
-  if ('enum' in schema) return schema.enum.some((e) => e === value) ? [] : [`${path} must be one of ${JSON.stringify(schema.enum)}`];
-  if ('const' in schema) return value === schema.const ? [] : [`${path} must be ${JSON.stringify(schema.const)}`];
-  switch (schema.type) {
-    case 'object': {
-      if (!isRecord(value)) return [`${path} must be an object`];
-      const issues: string[] = [];
-      const required = schema.required ?? Object.keys(schema.properties);
-      for (const key of required) if (!(key in value)) issues.push(`${path}.${key} is required`);
-      for (const [key, v] of Object.entries(value)) {
-        const sub = schema.properties[key];
-        if (sub === undefined) issues.push(`${path}.${key} is not allowed`);
-        else issues.push(...validateJson(sub, v, `${path}.${key}`));
-      }
-      return issues;
-    }
-    case 'array': {
-      if (!Array.isArray(value)) return [`${path} must be an array`];
-      const issues: string[] = [];
-      if (schema.minItems !== undefined && value.length < schema.minItems) issues.push(`${path} needs at least ${schema.minItems} items`);
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) issues.push(`${path} allows at most ${schema.maxItems} items`);
-      value.forEach((item: unknown, i) => issues.push(...validateJson(schema.items, item, `${path}[${i}]`)));
-      return issues;
-    }
-    case 'string': {
-      if (typeof value !== 'string') return [`${path} must be a string`];
-      const length = [...value].length;
-      if (schema.minLength !== undefined && length < schema.minLength) return [`${path} needs at least ${schema.minLength} characters`];
-      if (schema.maxLength !== undefined && length > schema.maxLength) return [`${path} allows at most ${schema.maxLength} characters`];
-      return [];
-    }
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? [] : [`${path} must be a number`];
-    case 'integer':
-      return Number.isInteger(value) ? [] : [`${path} must be an integer`];
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : [`${path} must be a boolean`];
-    case 'null':
-      return value === null ? [] : [`${path} must be null`];
-  }
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((error) => message(error as DefinedError, value, path));
 }
 
 // The longest whitespace llama.cpp's JSON grammar allows at one spot: a newline and one indent per level.
