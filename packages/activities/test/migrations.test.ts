@@ -47,6 +47,30 @@ describe('migrations', () => {
     assert.deepEqual(await tables(), [...TENANT_TABLES].sort());
   });
 
+  test('0006 says done for completed, and reverses', async () => {
+    const app = createPgDatabase<MetisDatabase>({ url: urlFor('metis_app'), pool: { max: 1, min: 0 } });
+    const tenant = 'status-tenant';
+    const record = (journey: string, seq: number, status: string) => {
+      const call = { tenant_id: tenant, journey_id: journey, journey_type: 'kyc', applicant_id: journey, workflow_id: `journey:${tenant}:${journey}`, config_version: '1', seq, from_state: 'a', to_state: 'b', event_type: 'SUBMIT', actor: 'applicant', status, data_hash: null, idempotency_key: `${journey}:${seq}`, events: [] };
+      return sql`select metis_record_journey_transition(${JSON.stringify(call)}::jsonb)`.execute(app);
+    };
+    const status = (journey: string) => withTenant(app, tenant, (trx) => trx.selectFrom('journeys').select('status').where('journey_id', '=', journey).executeTakeFirstOrThrow());
+    try {
+      const down = unwrapMigration(await migrator.migrateDown());
+      assert.equal(down.results?.[0]?.migrationName, '0006-journey-status-and-transition-seq');
+      await withTenant(app, tenant, (trx) => trx.insertInto('tenants').values({ tenant_id: tenant, display_name: 'Status', settings: '{}' }).execute());
+      await record('kyc:a1', 1, 'completed');
+      unwrapMigration(await migrator.migrateToLatest());
+      assert.equal((await status('kyc:a1')).status, 'done');
+      await assert.rejects(record('kyc:a2', 1, 'completed'), { code: '23514' });
+      unwrapMigration(await migrator.migrateDown());
+      assert.equal((await status('kyc:a1')).status, 'completed');
+      unwrapMigration(await migrator.migrateToLatest());
+    } finally {
+      await app.destroy();
+    }
+  });
+
   test('every migration reverses, and the schema comes back the same', async () => {
     const before = await sql<{ n: string }>`select count(*)::text as n from information_schema.columns where table_schema = 'public'`.execute(owner);
     const names = Object.keys(metisMigrations({ appRole: 'metis_app' }));

@@ -37,10 +37,10 @@ export class JourneyNotFoundError extends MetisError {
   }
 }
 
-/** The journey has finished; it takes no more steps. */
-export class JourneyCompletedError extends MetisError {
+/** The journey is done (it has reached a final state); it takes no more steps. */
+export class JourneyDoneError extends MetisError {
   constructor(workflowId: string) {
-    super('JOURNEY_COMPLETED', `journey ${workflowId} has finished`);
+    super('JOURNEY_DONE', `journey ${workflowId} is done`);
   }
 }
 

@@ -13,7 +13,7 @@ export { connectClient, temporalUnreachable, CONNECT_TIMEOUT } from './connect.t
 export { openResources } from './resources.ts';
 export type { Resources } from './resources.ts';
 export { initObjectStore, migrate, provision } from './admin.ts';
-export { JourneyCompletedError, JourneyNotFoundError, JourneyTypeUnknownError, LoanNotFoundError, RequestRefusedError, StepRejectedError, TenantUnknownError } from './errors.ts';
+export { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, LoanNotFoundError, RequestRefusedError, StepRejectedError, TenantUnknownError } from './errors.ts';
 export { ConfigurationError, InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError } from '@metis/activities/errors';
 export { verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER } from '@metis/activities/notify';
 export type { CreditSummary, DocumentCheck, LoanApplicant, LoanApplication, RiskAssessment, StoredDecision } from '@metis/activities/loans';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { appendEvent, isOutboxEventType } from '../events/outbox.ts';
 import { hashData } from '../util/canonical-json.ts';
-import type { MetisDatabase } from '../storage/db/schema.ts';
+import type { JourneyStatus, MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
 import { assertTenantId } from '../tenancy/tenant-id.ts';
 
@@ -27,7 +27,8 @@ export interface RecordTransitionInput {
   readonly actor: string;
   /** The step's data; only its hash is stored. */
   readonly data?: JsonRecord;
-  readonly status: 'active' | 'completed' | 'failed';
+  /** The journey's status after the transition: `done` once it reaches a final state. */
+  readonly status: JourneyStatus;
   /** Recording the same key twice stores one transition. */
   readonly idempotencyKey: string;
   /** Business events of the transition, written to the outbox in the same transaction. */

@@ -24,7 +24,7 @@ export interface LoanApplication {
   readonly amount: number;
   readonly tenureMonths: number;
   readonly purpose?: string;
-  /** The applicant's KYC status, e.g. `completed` (the SDK fills it from the KYC journey when absent). */
+  /** The applicant's KYC status, e.g. `done` (the SDK fills it from the KYC journey's status when absent). */
   readonly kycStatus?: string;
   /** Documents already uploaded to the tenant's prefix. */
   readonly documents?: readonly { readonly kind: string; readonly documentId: string }[];

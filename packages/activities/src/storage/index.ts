@@ -5,6 +5,7 @@ export { TENANT_TABLES } from './db/schema.ts';
 export type {
   MetisDatabase,
   TenantsTable,
+  JourneyStatus,
   JourneysTable,
   JourneyTransitionsTable,
   DocumentsTable,

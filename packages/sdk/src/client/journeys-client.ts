@@ -13,7 +13,7 @@ import {
   taskQueueName,
 } from '@metis/workflows';
 import type { JourneyStepRequest, JourneyStepResult, JourneyView } from '@metis/workflows';
-import { JourneyCompletedError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
+import { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
 import type { TenantDocuments } from './documents-client.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
 
@@ -102,14 +102,14 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       });
       return await client.workflow.executeUpdateWithStart(journeyStepUpdate, { args: [request], startWorkflowOperation });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyCompletedError(workflowId);
+      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyDoneError(workflowId);
       if (isNotFound(error)) {
         const status = await workflowStatus(client.workflow.getHandle(workflowId));
-        throw status !== undefined && status !== 'RUNNING' ? new JourneyCompletedError(workflowId) : new JourneyNotFoundError(workflowId);
+        throw status !== undefined && status !== 'RUNNING' ? new JourneyDoneError(workflowId) : new JourneyNotFoundError(workflowId);
       }
       const explained = explainUpdateFailure(error);
       // A journey that has just finished may still be closing: the same answer either way.
-      if (explained instanceof StepRejectedError && explained.fieldErrors.some((e) => e.code === 'journey_finished')) throw new JourneyCompletedError(workflowId);
+      if (explained instanceof StepRejectedError && explained.fieldErrors.some((e) => e.code === 'journey_finished')) throw new JourneyDoneError(workflowId);
       throw explained;
     }
   };

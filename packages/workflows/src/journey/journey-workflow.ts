@@ -101,7 +101,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       eventType: result.event,
       actor,
       ...(data ? { data } : {}),
-      status: result.final ? 'completed' : 'active',
+      status: result.final ? 'done' : 'active',
       idempotencyKey: `${info.workflowId}:${info.firstExecutionRunId}:${seq}`,
       events: [...extraEvents, ...transitionBusinessEvents(journey.config, result.from, result.to, result.event, data, result.final)],
     }));

@@ -13,6 +13,9 @@ export interface TenantsTable {
   updated_at: Timestamp;
 }
 
+/** Status of a journey: `done` once it has reached a final state (the word of @metis/fsm's snapshots). */
+export type JourneyStatus = 'active' | 'done' | 'failed';
+
 /** Row of `journeys`: the projection of one journey workflow's current state. */
 export interface JourneysTable {
   tenant_id: string;
@@ -22,7 +25,7 @@ export interface JourneysTable {
   workflow_id: string;
   config_version: string;
   state: string;
-  status: ColumnType<'active' | 'completed' | 'failed', 'active' | 'completed' | 'failed' | undefined, 'active' | 'completed' | 'failed'>;
+  status: ColumnType<JourneyStatus, JourneyStatus | undefined, JourneyStatus>;
   last_seq: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;

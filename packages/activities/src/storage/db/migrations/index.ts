@@ -6,6 +6,7 @@ import { apiKeyLookupMigration } from './0002-api-key-lookup.ts';
 import { loansNotificationsMigration } from './0003-loans-notifications.ts';
 import { llmAnalysesMigration } from './0004-llm-analyses.ts';
 import { journeyTransitionFunctionMigration } from './0005-journey-transition-function.ts';
+import { journeyStatusAndTransitionSeqMigration } from './0006-journey-status-and-transition-seq.ts';
 
 /** Options every migration needs. */
 export interface MigrationOptions {
@@ -21,6 +22,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
     '0003-loans-notifications': loansNotificationsMigration(options.appRole),
     '0004-llm-analyses': llmAnalysesMigration(options.appRole),
     '0005-journey-transition-function': journeyTransitionFunctionMigration(options.appRole),
+    '0006-journey-status-and-transition-seq': journeyStatusAndTransitionSeqMigration(),
   };
 }
 
