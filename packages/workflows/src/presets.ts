@@ -27,6 +27,38 @@ export const AI_ACTIVITY = {
   retry: { ...STORAGE_RETRY, maximumAttempts: 3 },
 } as const;
 
+/**
+ * Activity options of a journey's automated state (tenant code, run by `runJourneyAutomation`).
+ * The activity heartbeats on its own while the automation runs, so the heartbeat timeout only
+ * notices a lost worker and does not limit how long the work may take. Each attempt may last
+ * `startToCloseTimeout`; {@link automationActivity} replaces it by the state's own timeout when the
+ * state has one (the workflow cancels the work when that timer fires, so no attempt needs longer).
+ * The first retry waits 1 s: an attempt that reaches the state's timeout is cancelled by the
+ * workflow's timer before the server would start another one.
+ */
+export const AUTOMATION_ACTIVITY = {
+  startToCloseTimeout: '5m',
+  /** 30 s, in ms: the activity beats every 10 s (a third of a shorter timeout). */
+  heartbeatTimeout: 30_000,
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3 },
+} as const;
+
+/** Error types of an automated state that no retry fixes. */
+export const AUTOMATION_NON_RETRYABLE_ERRORS = ['AutomationNotConfigured'] as const;
+
+/**
+ * Options of one automated state's activity: {@link AUTOMATION_ACTIVITY}, each attempt bounded by the
+ * state's timeout (in ms) when it has one, else by the preset's `startToCloseTimeout`; the heartbeat
+ * timeout is never longer than the attempt.
+ */
+export function automationActivity(stateTimeoutMs: number | null) {
+  return {
+    ...AUTOMATION_ACTIVITY,
+    ...(stateTimeoutMs === null ? {} : { startToCloseTimeout: stateTimeoutMs, heartbeatTimeout: Math.min(AUTOMATION_ACTIVITY.heartbeatTimeout, stateTimeoutMs) }),
+    retry: { ...AUTOMATION_ACTIVITY.retry, nonRetryableErrorTypes: [...AUTOMATION_NON_RETRYABLE_ERRORS] },
+  };
+}
+
 /** Activity options of calls to outside providers: bounded per attempt, retried with backoff. */
 export const PROVIDER_ACTIVITY = {
   startToCloseTimeout: '1m',

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -60,8 +61,28 @@ export interface AutomationInput {
   readonly results: Readonly<Record<string, JsonRecord>>;
 }
 
-/** An automated state's implementation: returns the result fed back to the journey. */
-export type JourneyAutomation = (input: AutomationInput) => Promise<JsonRecord>;
+/** What the worker gives an automation besides its input. */
+export interface AutomationContext {
+  /**
+   * Aborted when the attempt is cancelled: the state's timeout expired, the journey ended, or the
+   * worker is shutting down. Pass it to `fetch` and other cancellable calls, or check `aborted`
+   * between steps; an automation that ignores it is no longer waited for once it fires (its
+   * result is dropped). The reason is Temporal's `CancelledFailure`.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * An automated state's implementation: returns the result fed back to the journey.
+ *
+ * The worker heartbeats for it while it runs, so it may take as long as the state's `timeout`
+ * (5 minutes per attempt when the state has none). `context` is always passed by the worker; it is
+ * optional in the type only so that existing code calling an automation with one argument compiles.
+ */
+export type JourneyAutomation = (input: AutomationInput, context?: AutomationContext) => Promise<JsonRecord>;
+
+/** Heartbeat at least this often while an automation runs (more often under a shorter heartbeat timeout). */
+const AUTOMATION_HEARTBEAT_INTERVAL_MS = 10_000;
 
 /** A business event of a journey to append to the outbox on its own (e.g. `JOURNEY_MIGRATED`). */
 export interface BusinessEventInput {
@@ -84,7 +105,7 @@ export interface JourneyActivityDeps {
 export interface JourneyActivities {
   /** Write the audit row, move the projection forward and append the events, in one transaction, once. */
   recordJourneyTransition(input: RecordTransitionInput): Promise<{ duplicate: boolean }>;
-  /** Run an automated state's implementation. */
+  /** Run an automated state's implementation, heartbeating while it runs; ends as cancelled when the attempt is cancelled. */
   runJourneyAutomation(input: AutomationInput): Promise<JsonRecord>;
   /**
    * Append one business event of a journey to the outbox, once. (The activity keeps its registered
@@ -96,6 +117,11 @@ export interface JourneyActivities {
 function outboxEventType(name: string) {
   if (!isOutboxEventType(name)) throw ApplicationFailure.nonRetryable(`unknown event type ${name}`, 'UnknownEventType');
   return name;
+}
+
+function heartbeatInterval(heartbeatTimeoutMs: number | undefined): number {
+  if (heartbeatTimeoutMs === undefined || heartbeatTimeoutMs <= 0) return AUTOMATION_HEARTBEAT_INTERVAL_MS;
+  return Math.max(100, Math.min(AUTOMATION_HEARTBEAT_INTERVAL_MS, Math.floor(heartbeatTimeoutMs / 3)));
 }
 
 /** Create the journey activities. */
@@ -138,7 +164,24 @@ export function createJourneyActivities(deps: JourneyActivityDeps): JourneyActiv
           'AutomationNotConfigured',
         );
       }
-      return automation(input);
+      const ctx = Context.current();
+      // Tenant code may take minutes: beat well inside the heartbeat timeout so a live attempt never
+      // times out, and so the cancellation of the attempt (which arrives with a heartbeat's
+      // response) reaches the automation's signal.
+      const every = heartbeatInterval(ctx.info.heartbeatTimeoutMs);
+      const timer = setInterval(() => ctx.heartbeat(), every);
+      try {
+        ctx.heartbeat();
+        // Once cancelled the attempt ends with Temporal's CancelledFailure even if the automation
+        // ignores its signal, so a cancelled attempt never holds the activity slot.
+        return await Promise.race([automation(input, { signal: ctx.cancellationSignal }), ctx.cancelled]);
+      } catch (error) {
+        // An automation that stops on its signal (e.g. with an AbortError) ends as cancelled, too.
+        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+        throw error;
+      } finally {
+        clearInterval(timer);
+      }
     },
 
     async emitJourneyEvent(input) {

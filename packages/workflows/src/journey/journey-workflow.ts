@@ -15,7 +15,7 @@ import {
 import type { JourneyActivities } from '@metis/activities/journeys';
 import { createJourney, JourneyStepError } from '@metis/fsm';
 import type { JourneyEventInput, JsonObject, PersistedJourney, StepSuccess } from '@metis/fsm';
-import { AI_ACTIVITY, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
+import { automationActivity, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
 import { transitionBusinessEvents } from './business-events.ts';
@@ -41,7 +41,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
   // The audit write runs as a local activity: in the same workflow task as the Update, so a step's
   // round trip is one trip to the server plus one database transaction.
   const storage = proxyLocalActivities<JourneyActivities>(LOCAL_STORAGE_ACTIVITY);
-  const automation = proxyActivities<JourneyActivities>({ ...AI_ACTIVITY, retry: { ...AI_ACTIVITY.retry, nonRetryableErrorTypes: ['AutomationNotConfigured'] }, taskQueue: taskQueueName('interactive', prefix) });
+  const automationQueue = taskQueueName('interactive', prefix);
 
   const journey = createJourney(input.config);
   let snapshot: PersistedJourney = input.snapshot ? journey.validateSnapshot(input.snapshot) : journey.initial({ data: input.initialData ?? {}, ...(input.startedAt ? { asOf: input.startedAt } : {}) });
@@ -173,6 +173,10 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
   const runAutomation = async (): Promise<void> => {
     const state = journey.stateInfo(snapshot.state);
     const attempt = snapshot.context.timeouts[state.name] ?? 0;
+    // The activity heartbeats while tenant code runs; each attempt may last as long as the state
+    // (the timer below cancels it then). Only the scheduled activity's timeouts differ from older
+    // builds, and replay does not compare them, so old histories replay without a patch.
+    const automation = proxyActivities<JourneyActivities>({ ...automationActivity(state.timeoutMs), taskQueue: automationQueue });
     automationRunning = true;
     let outcome: { kind: 'result'; result: JsonObject } | { kind: 'timeout' } | { kind: 'failed'; message: string };
     try {
