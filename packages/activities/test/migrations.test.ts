@@ -47,25 +47,89 @@ describe('migrations', () => {
     assert.deepEqual(await tables(), [...TENANT_TABLES].sort());
   });
 
-  test('0006 says done for completed, and reverses', async () => {
+  test('0006 backfills seq and config_version, says done for completed, and reverses', async () => {
     const app = createPgDatabase<MetisDatabase>({ url: urlFor('metis_app'), pool: { max: 1, min: 0 } });
-    const tenant = 'status-tenant';
-    const record = (journey: string, seq: number, status: string) => {
-      const call = { tenant_id: tenant, journey_id: journey, journey_type: 'kyc', applicant_id: journey, workflow_id: `journey:${tenant}:${journey}`, config_version: '1', seq, from_state: 'a', to_state: 'b', event_type: 'SUBMIT', actor: 'applicant', status, data_hash: null, idempotency_key: `${journey}:${seq}`, events: [] };
+    const tenant = 'seq-tenant';
+    // A transition as the activity sent it before 0006: seq only in the call and its events' payloads.
+    const record = (journey: string, seq: number, to: string, options: { key?: string; version?: string; status?: string; events?: boolean } = {}) => {
+      const key = options.key ?? `journey:${tenant}:${journey}:run-1:${seq}`;
+      const call = {
+        tenant_id: tenant,
+        journey_id: journey,
+        journey_type: 'kyc',
+        applicant_id: journey.split(':')[1],
+        workflow_id: `journey:${tenant}:${journey}`,
+        config_version: options.version ?? '1',
+        seq,
+        from_state: `s${seq - 1}`,
+        to_state: to,
+        event_type: 'SUBMIT',
+        actor: 'applicant',
+        status: options.status ?? 'active',
+        data_hash: null,
+        idempotency_key: key,
+        events: options.events === false ? [] : [{ event_type: 'JOURNEY_STEP_COMPLETED', payload: { to, seq }, idempotency_key: `${key}:0:JOURNEY_STEP_COMPLETED` }],
+      };
       return sql`select metis_record_journey_transition(${JSON.stringify(call)}::jsonb)`.execute(app);
     };
+    const audit = (journey: string) =>
+      withTenant(app, tenant, (trx) => trx.selectFrom('journey_transitions').select(['seq', 'config_version', 'to_state']).where('journey_id', '=', journey).orderBy('seq').execute());
+    // The event a journey's migration to another config version appends after `steps` transitions.
+    const migrated = (journey: string, steps: number, from: string, to: string) =>
+      withTenant(app, tenant, (trx) =>
+        trx
+          .insertInto('events')
+          .values({ tenant_id: tenant, event_type: 'JOURNEY_MIGRATED', aggregate_type: 'journey', aggregate_id: journey, payload: JSON.stringify({ from, to }), idempotency_key: `journey:${tenant}:${journey}:run-1:${steps}:migrate:${to}` })
+          .execute(),
+      );
     const status = (journey: string) => withTenant(app, tenant, (trx) => trx.selectFrom('journeys').select('status').where('journey_id', '=', journey).executeTakeFirstOrThrow());
     try {
       const down = unwrapMigration(await migrator.migrateDown());
       assert.equal(down.results?.[0]?.migrationName, '0006-journey-status-and-transition-seq');
-      await withTenant(app, tenant, (trx) => trx.insertInto('tenants').values({ tenant_id: tenant, display_name: 'Status', settings: '{}' }).execute());
-      await record('kyc:a1', 1, 'completed');
+      await withTenant(app, tenant, (trx) => trx.insertInto('tenants').values({ tenant_id: tenant, display_name: 'Seq', settings: '{}' }).execute());
+      // kyc:a1 migrated from config 1 to 2 after its first step, then finished.
+      await record('kyc:a1', 1, 'pan');
+      await migrated('kyc:a1', 1, '1', '2');
+      await record('kyc:a1', 2, 'aadhaar', { version: '2' });
+      await record('kyc:a1', 3, 'approved', { version: '2', status: 'completed' });
+      // No events: the seq comes from the key; no seq in the key either: from the order of the rows.
+      await record('kyc:a2', 1, 'pan', { events: false });
+      await record('kyc:a2', 2, 'aadhaar', { events: false });
+      await record('kyc:a3', 1, 'pan', { key: 'imported-b', events: false });
+      await record('kyc:a3', 2, 'aadhaar', { key: 'imported-a', events: false });
+
       unwrapMigration(await migrator.migrateToLatest());
+      assert.deepEqual(await audit('kyc:a1'), [
+        { seq: 1, config_version: '1', to_state: 'pan' },
+        { seq: 2, config_version: '2', to_state: 'aadhaar' },
+        { seq: 3, config_version: '2', to_state: 'approved' },
+      ]);
+      assert.deepEqual((await audit('kyc:a2')).map((t) => [t.seq, t.to_state]), [[1, 'pan'], [2, 'aadhaar']]);
+      assert.deepEqual((await audit('kyc:a3')).map((t) => [t.seq, t.to_state]), [[1, 'pan'], [2, 'aadhaar']]);
       assert.equal((await status('kyc:a1')).status, 'done');
-      await assert.rejects(record('kyc:a2', 1, 'completed'), { code: '23514' });
+      const columns = await sql<{ column_name: string; is_nullable: string }>`
+        select column_name, is_nullable from information_schema.columns where table_name = 'journey_transitions' and column_name in ('seq', 'config_version') order by 1`.execute(owner);
+      assert.deepEqual(columns.rows, [{ column_name: 'config_version', is_nullable: 'NO' }, { column_name: 'seq', is_nullable: 'NO' }]);
+      const index = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'journey_transitions_journey_seq_uq'`.execute(owner);
+      assert.match(index.rows[0]?.indexdef ?? '', /UNIQUE INDEX .* \(tenant_id, journey_id, seq\)/);
+      const fn = await sql<{ prosecdef: boolean }>`select prosecdef from pg_proc where proname = 'metis_record_journey_transition'`.execute(owner);
+      assert.deepEqual(fn.rows, [{ prosecdef: false }], 'still one function, SECURITY INVOKER');
+      const forced = await sql<{ relname: string }>`select relname from pg_class where relname in ('journeys', 'journey_transitions', 'events') and relforcerowsecurity order by 1`.execute(owner);
+      assert.deepEqual(forced.rows.map((r) => r.relname), ['events', 'journey_transitions', 'journeys'], 'row-level security is forced again after the backfill');
+      // The function writes both columns now; `completed` is no longer a status.
+      await migrated('kyc:a1', 3, '2', '3');
+      await record('kyc:a1', 4, 'archived', { version: '3', status: 'done' });
+      assert.deepEqual((await audit('kyc:a1')).at(-1), { seq: 4, config_version: '3', to_state: 'archived' });
+      await assert.rejects(record('kyc:a4', 1, 'pan', { status: 'completed' }), { code: '23514' });
+
+      // Down: the columns go, `done` is `completed` again and 0005's function writes the rows.
       unwrapMigration(await migrator.migrateDown());
       assert.equal((await status('kyc:a1')).status, 'completed');
+      const gone = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'journey_transitions' and column_name in ('seq', 'config_version')`.execute(owner);
+      assert.equal(gone.rows[0]?.n, 0);
+      await record('kyc:a1', 5, 'reopened', { version: '3', status: 'active' });
       unwrapMigration(await migrator.migrateToLatest());
+      assert.deepEqual((await audit('kyc:a1')).map((t) => [t.seq, t.config_version]), [[1, '1'], [2, '2'], [3, '2'], [4, '3'], [5, '3']]);
     } finally {
       await app.destroy();
     }

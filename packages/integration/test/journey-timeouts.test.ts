@@ -79,8 +79,8 @@ describe('journey timers and migrations', () => {
     const timeouts = events.filter((e) => e.event_type === 'WORKFLOW_TIMEOUT');
     assert.equal(timeouts.length, 1);
     assert.equal((timeouts[0]?.payload as { state?: string }).state, 'provide_pan');
-    const transitions = await withTenant(db, tenantId, (trx) => trx.selectFrom('journey_transitions').select(['event_type', 'to_state']).where('journey_id', '=', `quick-kyc:${applicant}`).orderBy('at').execute());
-    assert.deepEqual(transitions.map((t) => `${t.event_type}>${t.to_state}`), ['SUBMIT>provide_pan', 'TIMEOUT>review']);
+    const transitions = await withTenant(db, tenantId, (trx) => trx.selectFrom('journey_transitions').select(['seq', 'event_type', 'to_state']).where('journey_id', '=', `quick-kyc:${applicant}`).orderBy('seq').execute());
+    assert.deepEqual(transitions.map((t) => `${t.seq}:${t.event_type}>${t.to_state}`), ['1:SUBMIT>provide_pan', '2:TIMEOUT>review']);
     await assertReplays(metis.temporal, journeyWorkflowId(tenantId, 'quick-kyc', applicant));
   });
 
@@ -121,5 +121,9 @@ describe('journey timers and migrations', () => {
     await assert.rejects(journeys.submit(applicant, 'quick-kyc', 'provide_pan', { pan_number: 'ABCCK1234L', pan_image: scan() }, { next: 'document_verification' }), StepRejectedError);
     const row = await withTenant(db, tenantId, (trx) => trx.selectFrom('events').select('payload').where('aggregate_id', '=', `quick-kyc:${applicant}`).where('event_type', '=', 'JOURNEY_MIGRATED').executeTakeFirstOrThrow());
     assert.deepEqual(row.payload, { from: '1', to: '2', mapping: 'same-states', actor: 'ops:anita' });
+    // The audit rows keep numbering across the runs and name the version each step ran under.
+    await journeys.submit(applicant, 'quick-kyc', 'provide_pan', { pan_number: 'ABCPK1234L', pan_image: scan() }, { next: 'document_verification' });
+    const audit = await withTenant(db, tenantId, (trx) => trx.selectFrom('journey_transitions').select(['seq', 'config_version']).where('journey_id', '=', `quick-kyc:${applicant}`).where('seq', '<=', 2).orderBy('seq').execute());
+    assert.deepEqual(audit.map((t) => [t.seq, t.config_version]), [[1, '1'], [2, '2']]);
   });
 });

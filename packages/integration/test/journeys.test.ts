@@ -76,7 +76,7 @@ describe('KYC journeys on the real Temporal server', () => {
 
     const stored = await withTenant(db, acme.tenantId, async (trx) => ({
       journey: await trx.selectFrom('journeys').selectAll().where('applicant_id', '=', applicant).executeTakeFirstOrThrow(),
-      transitions: await trx.selectFrom('journey_transitions').select(['from_state', 'to_state', 'event_type', 'actor', 'data_hash']).where('journey_id', '=', `kyc:${applicant}`).orderBy('at').execute(),
+      transitions: await trx.selectFrom('journey_transitions').select(['seq', 'config_version', 'from_state', 'to_state', 'event_type', 'actor', 'data_hash']).where('journey_id', '=', `kyc:${applicant}`).orderBy('seq').execute(),
       events: await trx.selectFrom('events').select('event_type').where('aggregate_id', '=', `kyc:${applicant}`).execute(),
     }));
     assert.equal(stored.journey.state, 'completed');
@@ -89,6 +89,8 @@ describe('KYC journeys on the real Temporal server', () => {
       'provide_aadhar_details>document_verification:SUBMIT',
       'document_verification>completed:AUTOMATED_RESULT',
     ]);
+    assert.deepEqual(stored.transitions.map((t) => t.seq), [1, 2, 3, 4], 'the audit rows number the steps 1..n');
+    assert.ok(stored.transitions.every((t) => t.config_version === 'acme-2025.1'), 'each audit row names its config version');
     assert.equal(stored.transitions[0]?.actor, `applicant:${applicant}`);
     assert.match(stored.transitions[0]?.data_hash ?? '', /^[0-9a-f]{64}$/);
     assert.equal(stored.transitions[3]?.actor, 'system');

@@ -18,8 +18,9 @@ export interface RecordTransitionInput {
   readonly workflowId: string;
   readonly journeyType: string;
   readonly applicantId: string;
+  /** Version of the config the transition ran under, stored in its audit row. */
   readonly configVersion: string;
-  /** Position of the transition in the journey (1, 2, …); the projection never moves backwards. */
+  /** Position of the transition in the journey (1, 2, …): the audit row's `seq`, unique per journey; the projection never moves backwards. */
   readonly seq: number;
   readonly from: string;
   readonly to: string;

@@ -31,11 +31,15 @@ export interface JourneysTable {
   updated_at: Timestamp;
 }
 
-/** Row of `journey_transitions`: the audit trail of accepted steps. */
+/** Row of `journey_transitions`: the audit trail of accepted steps; read it in `seq` order. */
 export interface JourneyTransitionsTable {
   tenant_id: string;
   transition_id: Generated<string>;
   journey_id: string;
+  /** Position of the transition in its journey (1, 2, …, the workflow's step count), unique per journey. */
+  seq: number;
+  /** Version of the journey config the transition ran under. */
+  config_version: string;
   from_state: string | null;
   to_state: string;
   event_type: string;

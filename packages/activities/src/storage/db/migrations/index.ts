@@ -22,7 +22,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
     '0003-loans-notifications': loansNotificationsMigration(options.appRole),
     '0004-llm-analyses': llmAnalysesMigration(options.appRole),
     '0005-journey-transition-function': journeyTransitionFunctionMigration(options.appRole),
-    '0006-journey-status-and-transition-seq': journeyStatusAndTransitionSeqMigration(),
+    '0006-journey-status-and-transition-seq': journeyStatusAndTransitionSeqMigration(options.appRole),
   };
 }
 
