@@ -28,7 +28,7 @@ function application(pan: string, overrides: Partial<LoanApplication> = {}, appl
     amount: 300_000,
     tenureMonths: 36,
     purpose: 'home improvement',
-    kycStatus: 'done',
+    kycStatus: 'completed',
     applicant: { applicantId: uniqueId('cust'), name: 'Priya Sharma', pan, dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried', phone: '9876543210', ...applicant },
     ...overrides,
   };

@@ -24,7 +24,11 @@ export interface LoanApplication {
   readonly amount: number;
   readonly tenureMonths: number;
   readonly purpose?: string;
-  /** The applicant's KYC status, e.g. `done` (the SDK fills it from the KYC journey's status when absent). */
+  /**
+   * The applicant's KYC status; the SDK fills it from the KYC journey's status (`done` once it has
+   * finished) when absent. The tenant's loan rules decide which values pass: the sample tenants'
+   * rules (@metis/fsm) still accept only `completed`.
+   */
   readonly kycStatus?: string;
   /** Documents already uploaded to the tenant's prefix. */
   readonly documents?: readonly { readonly kind: string; readonly documentId: string }[];
