@@ -28,7 +28,7 @@ const pingPong: JourneyConfigInput = {
 };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('p1')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('p1') } });
 const tenantId = 'bench-p1';
 const workers = await createWorkers({ config, pools: { interactive: {}, default: {} } });
 const metis = await createMetis({ ...config, tenants: [{ tenantId, displayName: 'Benchmark', journeys: { 'ping-pong': pingPong } }] });

@@ -19,7 +19,7 @@ const JOURNEYS = Number(process.env['P2_JOURNEYS'] ?? 1000);
 const ROUNDS = 2;
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('p2')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('p2') } });
 const acme = sampleTenants.acme;
 const fast = {
   recordLoanApplication: () => Promise.resolve({ created: true }),

@@ -2,10 +2,11 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import type { MetisConfig } from '@metis/sdk';
+import { checkTaskQueuePrefix, TASK_QUEUE_SEPARATOR } from '@metis/workflows';
 
 /** A running baseline worker. */
 export interface RawWorker {
-  /** Task queue it polls: `{prefix}raw`. */
+  /** Task queue it polls: `raw`, or `{prefix}-raw` with a prefix. */
   readonly taskQueue: string;
   /** Stop it and close its connection. */
   shutdown(): Promise<void>;
@@ -13,7 +14,8 @@ export interface RawWorker {
 
 /** Start a worker for the baseline workflows with a no-op activity, optionally with the concurrency of a Metis pool. */
 export async function startRawWorker(config: MetisConfig, limits: { maxConcurrentWorkflowTaskExecutions?: number; maxConcurrentActivityTaskExecutions?: number } = {}): Promise<RawWorker> {
-  const taskQueue = `${config.temporal.taskQueuePrefix ?? ''}raw`;
+  const prefix = config.temporal.taskQueuePrefix;
+  const taskQueue = prefix === undefined ? 'raw' : `${checkTaskQueuePrefix(prefix)}${TASK_QUEUE_SEPARATOR}raw`;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,

@@ -10,7 +10,7 @@ import { ensureGeneratedModel, testConfig, uniqueId, uniqueTenantId } from '@met
 
 // The analyses API of the SDK, end to end: the LLM engine plugged into the workers through
 // `services.llm` (a generated model: its text is meaningless, its structure is checked).
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('analyses')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('analyses') } });
 const tenantId = uniqueTenantId('an-sdk');
 let engine: LlmEngine;
 let workers: MetisWorkers;

@@ -12,7 +12,7 @@ import type { MetisWorkers } from '@metis/worker';
 import { ensureGeneratedModel, startWebhookReceiver, testConfig, uniqueId, uniqueTenantId } from '@metis/testing';
 import type { WebhookReceiver } from '@metis/testing';
 
-const prefix = `${uniqueId('llm')}-`;
+const prefix = uniqueId('llm');
 const config = testConfig({ temporal: { taskQueuePrefix: prefix } });
 const tenantId = uniqueTenantId('ana');
 const otherTenant = uniqueTenantId('ana-b');

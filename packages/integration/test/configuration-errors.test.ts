@@ -50,6 +50,19 @@ describe('bad configuration fails fast with a message that says what to do', () 
     assert.throws(() => loadConfigFromEnv({ METIS_S3_ENDPOINT: 'ftp://x' }), { code: 'INVALID_CONFIG' });
   });
 
+  test('a task queue prefix is checked before anything connects; the separator is added for it', async () => {
+    assert.equal(loadConfigFromEnv({ METIS_TASK_QUEUE_PREFIX: 'acme' }).temporal.taskQueuePrefix, 'acme');
+    assert.equal(loadConfigFromEnv({ METIS_TASK_QUEUE_PREFIX: '' }).temporal.taskQueuePrefix, undefined, 'empty is unset');
+    for (const bad of ['acme-', 'ac me', 'acme/x']) {
+      assert.throws(() => loadConfigFromEnv({ METIS_TASK_QUEUE_PREFIX: bad }), { code: 'INVALID_CONFIG', message: /METIS_TASK_QUEUE_PREFIX .* is not a task queue prefix.*e\.g\. acme, for acme-metis-default/ });
+    }
+    // An unreachable Temporal would fail later: the prefix is refused first.
+    const config = testConfig({ temporal: { address: '127.0.0.1:1', taskQueuePrefix: 'acme-' } });
+    await failsWith(createMetis({ ...config, tenants }), 'INVALID_CONFIG', /temporal\.taskQueuePrefix "acme-" is not a task queue prefix/);
+    await failsWith(createWorkers({ config }), 'INVALID_CONFIG', /temporal\.taskQueuePrefix "acme-"/);
+    await failsWith(createMetis({ ...testConfig({ temporal: { taskQueuePrefix: '' } }), tenants }), 'INVALID_CONFIG', /taskQueuePrefix ""/);
+  });
+
   test('the CLI prints one clear line and no stack trace', async () => {
     const env = { ...process.env, METIS_MIGRATION_DATABASE_URL: 'postgres://metis_owner:metis_owner@127.0.0.1:1/metis_test' };
     const result = await run(process.execPath, ['--conditions=metis-source', cli, 'db', 'migrate'], { env }).then(

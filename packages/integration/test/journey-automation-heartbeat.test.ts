@@ -41,7 +41,7 @@ function longKyc(journeyType: string, verification: Partial<JourneyConfigInput['
   };
 }
 
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('heartbeat')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('heartbeat') } });
 const tenantId = 'heartbeat-tenant';
 const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { max: 2, min: 0 } });
 /** Automation invocations, by applicant. */

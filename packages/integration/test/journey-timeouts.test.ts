@@ -34,7 +34,7 @@ function quickKyc(version: string, panRules: JourneyConfigInput['states'][number
   };
 }
 
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('timeouts')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('timeouts') } });
 const tenantId = 'timeout-tenant';
 const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { max: 2, min: 0 } });
 let attempts = new Map<string, number>();

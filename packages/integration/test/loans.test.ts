@@ -14,7 +14,7 @@ import { testConfig, uniqueId, waitFor } from '@metis/testing';
 import { loanServices, panWithScore, startLoanWorld, testPolicy, testTenant } from './support/loan-services.ts';
 import type { LoanWorld } from './support/loan-services.ts';
 
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('loans')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('loans') } });
 const acme = sampleTenants.acme.tenantId;
 const zenith = sampleTenants.zenith.tenantId;
 const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { max: 2, min: 0 } });

@@ -11,7 +11,7 @@ import { testConfig, uniqueId } from '@metis/testing';
 import { AS_OF, scan } from './journey-fixtures.ts';
 
 const keyring = createDerivedKeyring({ masterKey: randomBytes(32) });
-const config = { ...testConfig({ temporal: { taskQueuePrefix: `${uniqueId('crypt')}-` } }), encryption: { keyring } };
+const config = { ...testConfig({ temporal: { taskQueuePrefix: uniqueId('crypt') } }), encryption: { keyring } };
 const acme = sampleTenants.acme;
 const PAN = 'ABCPS1234K';
 let workers: MetisWorkers;

@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { createPgDatabase, withTenant } from '@metis/activities/storage';
 import type { MetisDatabase } from '@metis/activities/storage';
 import { sampleTenants } from '@metis/fsm';
-import { createMetis } from '@metis/sdk';
+import { createMetis, taskQueueName } from '@metis/sdk';
 import type { Metis } from '@metis/sdk';
 import { testConfig, uniqueId, waitFor } from '@metis/testing';
 import { pansWithScore, startLoanWorld, testTenant } from './support/loan-services.ts';
 import type { LoanWorld } from './support/loan-services.ts';
 
 const APPLICATIONS = 50;
-const prefix = `${uniqueId('crash')}-`;
+const prefix = uniqueId('crash');
 const config = testConfig({ temporal: { taskQueuePrefix: prefix } });
 const acme = sampleTenants.acme.tenantId;
 const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { max: 2, min: 0 } });
@@ -93,7 +93,7 @@ describe('a worker killed in the middle of 50 applications', () => {
     await startWorker();
     await waitFor(async () => {
       let open = 0;
-      for await (const _ of metis.temporal.workflow.list({ query: `TaskQueue = '${prefix}metis-default' AND ExecutionStatus = 'Running'` })) open += 1;
+      for await (const _ of metis.temporal.workflow.list({ query: `TaskQueue = '${taskQueueName('default', prefix)}' AND ExecutionStatus = 'Running'` })) open += 1;
       const done = await decided(ids);
       return open === 0 && done === APPLICATIONS ? true : undefined;
     }, 200_000, 'every application to finish');

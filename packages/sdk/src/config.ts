@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@metis/activities/errors';
 import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities/storage';
+import { isTaskQueuePrefix, TASK_QUEUE_PREFIX_RULE, taskQueueName } from '@metis/workflows';
 import { createDerivedKeyring } from './codec/keyring.ts';
 import type { Keyring } from './codec/keyring.ts';
 
@@ -11,7 +12,11 @@ export interface TemporalConfig {
   readonly namespace: string;
   /** Base URL of the Temporal Web UI (default `http://127.0.0.1:8233`). */
   readonly webUiUrl: string;
-  /** Prefix of every task queue name (default none). */
+  /**
+   * Prefix of every task queue name (default none), joined with `-`: `acme` polls and starts on
+   * `acme-metis-interactive`, `acme-metis-default` and `acme-metis-ai`. 1–64 letters, digits, `.`,
+   * `_` or `-`, starting and ending with a letter or digit.
+   */
   readonly taskQueuePrefix?: string;
 }
 
@@ -59,6 +64,14 @@ function checkUrl(name: string, value: string, protocols: readonly string[]): st
   return value;
 }
 
+/** Throw `ConfigurationError` unless `prefix` (the value of `setting`) may prefix task queue names. */
+export function checkTaskQueuePrefixConfig(prefix: string | undefined, setting = 'temporal.taskQueuePrefix'): void {
+  if (prefix === undefined || isTaskQueuePrefix(prefix)) return;
+  throw new ConfigurationError('INVALID_CONFIG', `${setting} ${JSON.stringify(prefix)} is not a task queue prefix`, {
+    hint: `Use ${TASK_QUEUE_PREFIX_RULE}: e.g. acme, for ${taskQueueName('default', 'acme')}`,
+  });
+}
+
 /** Read the configuration from environment variables, with defaults for the local stack. */
 export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
   const pg = ['postgres:', 'postgresql:'];
@@ -69,7 +82,9 @@ export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
     if (bytes.byteLength < 32) throw new ConfigurationError('INVALID_CONFIG', 'METIS_PAYLOAD_KEY must be at least 32 bytes, base64-encoded', { hint: 'Generate one with `openssl rand -base64 32`' });
     encryption = { keyring: createDerivedKeyring({ masterKey: bytes, version: Number(env['METIS_PAYLOAD_KEY_VERSION'] ?? 1) }) };
   }
-  const prefix = env['METIS_TASK_QUEUE_PREFIX'];
+  // Empty is unset, as for every variable here.
+  const prefix = env['METIS_TASK_QUEUE_PREFIX'] || undefined;
+  checkTaskQueuePrefixConfig(prefix, 'METIS_TASK_QUEUE_PREFIX');
   return {
     temporal: {
       address: pick(env, 'METIS_TEMPORAL_ADDRESS', '127.0.0.1:7233'),

@@ -7,7 +7,7 @@ export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, Tenan
 export type { TenantLoans } from './client/loans-client.ts';
 export type { DeadLetter, TenantDeadLetters } from './client/dead-letters-client.ts';
 export type { AnalysisRequest, TenantAnalyses } from './client/analyses-client.ts';
-export { loadConfigFromEnv } from './config.ts';
+export { checkTaskQueuePrefixConfig, loadConfigFromEnv } from './config.ts';
 export type { DatabaseConfig, MetisConfig, TemporalConfig } from './config.ts';
 export { connectClient, temporalUnreachable, CONNECT_TIMEOUT } from './connect.ts';
 export { openResources } from './resources.ts';
@@ -20,7 +20,7 @@ export type { CreditSummary, DocumentCheck, LoanApplicant, LoanApplication, Risk
 export type { DocumentKind } from '@metis/activities/storage';
 export type { RecordedDocument } from '@metis/activities/documents';
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
-export { POOLS, taskQueueName } from '@metis/workflows';
+export { isTaskQueuePrefix, POOLS, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
 export type { Pool } from '@metis/workflows';
 export { createDerivedKeyring, UnknownKeyError } from './codec/keyring.ts';
 export type { Keyring } from './codec/keyring.ts';

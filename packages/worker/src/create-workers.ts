@@ -4,7 +4,7 @@ import { createActivities, requireNativeModules } from '@metis/activities';
 import type { ActivityDeps, MetisActivities } from '@metis/activities';
 import { POOLS, taskQueueName } from '@metis/workflows';
 import type { Pool } from '@metis/workflows';
-import { createTenantPayloadCodec, openResources } from '@metis/sdk';
+import { checkTaskQueuePrefixConfig, createTenantPayloadCodec, openResources } from '@metis/sdk';
 import type { MetisConfig } from '@metis/sdk';
 import { connectWorker } from './connect-worker.ts';
 import { formatPoolSizing, sizePools } from './size-pools.ts';
@@ -67,6 +67,7 @@ function installRuntime(logLevel: LogLevel): void {
 /** Start workers polling the Metis task queues, with the workflows bundled once and shared. */
 export async function createWorkers(options: CreateWorkersOptions): Promise<MetisWorkers> {
   const { config } = options;
+  checkTaskQueuePrefixConfig(config.temporal.taskQueuePrefix);
   installRuntime(options.logLevel ?? 'WARN');
   const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
   const sizing = sizePools(options.sizing);

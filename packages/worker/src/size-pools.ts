@@ -297,7 +297,7 @@ export function formatBytes(bytes: number): string {
   return `${Math.round(bytes / 1024)} KiB`;
 }
 
-/** Render a sizing as the table a worker prints when it starts. */
+/** Render a sizing as the table a worker prints when it starts; the pools are named by their task queues (`acme-metis-default` with prefix `acme`). */
 export function formatPoolSizing(sizing: PoolSizing, options: { taskQueuePrefix?: string } = {}): string {
   const { machine, pools, llm, onnx, memory } = sizing;
   const rows: string[][] = [['pool', 'activities', 'workflow tasks']];

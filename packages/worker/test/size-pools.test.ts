@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectMachine, formatPoolSizing, PoolSizingError, sizePools } from '../src/size-pools.ts';
 import type { MachineProbe, ModelFootprint } from '../src/size-pools.ts';
+import { TASK_QUEUE_SEPARATOR, taskQueueName, taskQueuePrefix } from '@metis/workflows';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -110,7 +111,7 @@ describe('sizePools', () => {
   });
 
   test('the table names each pool and the plan', () => {
-    const text = formatPoolSizing(sizePools({ cpus: 16, memoryBytes: 64 * GiB, models: [llm7b, ocr] }), { taskQueuePrefix: 'acme-' });
+    const text = formatPoolSizing(sizePools({ cpus: 16, memoryBytes: 64 * GiB, models: [llm7b, ocr] }), { taskQueuePrefix: 'acme' });
     const lines = text.split('\n');
     assert.match(lines[0]!, /16 CPUs \(input\), 64\.0 GiB memory/);
     assert.match(text, /^acme-metis-interactive\s+64\s+32$/m);
@@ -120,5 +121,23 @@ describe('sizePools', () => {
     assert.match(text, /onnxruntime\s+intra-op 4, inter-op 1, sessions 1/);
     assert.match(text, /qwen-7b-q4 \(llm, 4\.1 GiB\)/);
     assert.match(text, /KV 4\.0 GiB/);
+  });
+
+  test('a task queue prefix is joined with a separator and checked', () => {
+    const sizing = sizePools({ cpus: 4, memoryBytes: 16 * GiB, models: [] });
+    const pools = (options: { taskQueuePrefix?: string }) => formatPoolSizing(sizing, options).split('\n').slice(2, 5).map((row) => row.split(/\s+/)[0]);
+    assert.equal(TASK_QUEUE_SEPARATOR, '-');
+    assert.deepEqual(pools({}), ['metis-interactive', 'metis-default', 'metis-ai']);
+    assert.deepEqual(pools({ taskQueuePrefix: 'acme' }), ['acme-metis-interactive', 'acme-metis-default', 'acme-metis-ai'], 'not acmemetis-interactive');
+    assert.deepEqual(pools({ taskQueuePrefix: 'eu.prod_2' }), ['eu.prod_2-metis-interactive', 'eu.prod_2-metis-default', 'eu.prod_2-metis-ai']);
+    for (const prefix of ['', 'acme-', '-acme', 'ac me', 'acme\n', 'acme/x', 'acme:x', 'é', 'a'.repeat(65)]) {
+      assert.throws(() => formatPoolSizing(sizing, { taskQueuePrefix: prefix }), { name: 'TypeError', message: /task queue prefix .* is invalid/ }, JSON.stringify(prefix));
+    }
+    // A workflow finds its family of queues from its own queue, prefixed or not.
+    assert.equal(taskQueuePrefix('acme-metis-interactive'), 'acme');
+    assert.equal(taskQueuePrefix('record-4804b4ac-metis-ai'), 'record-4804b4ac');
+    assert.equal(taskQueuePrefix('metis-default'), undefined);
+    assert.equal(taskQueuePrefix('raw'), undefined);
+    assert.equal(taskQueueName('default', taskQueuePrefix('acme-metis-interactive')), 'acme-metis-default');
   });
 });

@@ -13,7 +13,7 @@ import { AADHAAR, AS_OF, scan, verifyDocumentsForTests } from '../journey-fixtur
 import { loanServices, panWithScore, startLoanWorld, testPolicy, testTenant } from './loan-services.ts';
 
 const out = new URL('../histories/', import.meta.url);
-const config = testConfig({ temporal: { taskQueuePrefix: `${uniqueId('record')}-` } });
+const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('record') } });
 const world = await startLoanWorld();
 const webhook = { url: world.webhooks.url, secret: world.webhooks.secret };
 const tenants = [testTenant('acme', webhook), testTenant('zenith', webhook, testPolicy('zenith', { mode: 'parallel' }))];

@@ -4,6 +4,7 @@ import { withTenant } from '@metis/activities/storage';
 import { builtinJourneys, createJourney } from '@metis/fsm';
 import type { Journey, JourneyConfigInput } from '@metis/fsm';
 import type { LoanPolicy } from '@metis/workflows';
+import { checkTaskQueuePrefixConfig } from '../config.ts';
 import type { MetisConfig } from '../config.ts';
 import { connectClient } from '../connect.ts';
 import { TenantUnknownError } from '../errors.ts';
@@ -74,6 +75,7 @@ export interface Metis {
 
 /** Connect to Temporal, PostgreSQL and the object store, verify all three, register the tenants, and return the client. */
 export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
+  checkTaskQueuePrefixConfig(options.temporal.taskQueuePrefix);
   const tenants = new Map<string, { definition: TenantDefinition; journeys: Map<string, Journey> }>();
   for (const t of options.tenants) {
     assertTenantId(t.tenantId);
