@@ -8,5 +8,5 @@ export { MetisError, ConfigurationError, InvalidTenantIdError, ObjectKeyError, O
 export { isTenantId, assertTenantId, SYSTEM_TENANT } from './tenancy/tenant-id.ts';
 export { loadNativeModule, NATIVE_MODULES, requireNativeModules } from './native-modules.ts';
 export type { NativeModuleName } from './native-modules.ts';
-export type { JourneyAutomation, AutomationInput } from './journeys/journey-activities.ts';
+export type { AutomationContext, AutomationInput, JourneyAutomation } from './journeys/journey-activities.ts';
 export type { CreditSummary, DocumentCheck, LoanApplicant, LoanApplication, RiskAssessment, StoredDecision } from './loans/loan-types.ts';

@@ -1,4 +1,4 @@
-// @metis/activities/bureau: Credit bureaus: HTTP providers, circuit breakers and the waterfall.
+// @metis/activities/bureau: credit bureaus: HTTP providers, circuit breakers and the waterfall.
 export { createBureauActivities, applicantIssues, BUREAU_FAILURE_TYPES, BUREAU_PULL_ACTIVITY_OPTIONS } from './bureau-activities.ts';
 export type { BureauActivities, BureauActivityDeps, PullCreditReportInput, PullCreditReportResult } from './bureau-activities.ts';
 export { createBureauBreakers, providerHealthEvent, resolveBreakerSettings, BUREAU_BREAKER_DEFAULTS, BREAKER_STATE_GAUGE } from './breakers.ts';

@@ -1,4 +1,4 @@
-// @metis/activities/documents: Documents: intake records, classification, field extraction and checks (OCR loaded on first use).
+// @metis/activities/documents: document intake records, classification, field extraction and checks (OCR loaded on first use).
 export { createDocumentActivities } from './document-activities.ts';
 export type { DocumentActivities, DocumentActivityDeps, RecordDocumentInput, RecordedDocument } from './document-activities.ts';
 export { analyzeDocument, DETECTION_SIZES } from './intelligence/analyze.ts';

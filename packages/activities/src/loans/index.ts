@@ -1,4 +1,4 @@
-// @metis/activities/loans: Loan activities: checks, decisions, payouts and dead letters.
+// @metis/activities/loans: loan checks, decisions, payouts and dead letters.
 export { createLoanActivities, NOT_CONFIGURED } from './loan-activities.ts';
 export type { LoanActivities, LoanActivityDeps, LoanCheckActivities, LoanRecordActivities, LoanStepInput } from './loan-activities.ts';
 export type { CreditSummary, DocumentCheck, LoanApplicant, LoanApplication, RiskAssessment, StoredDecision } from './loan-types.ts';

@@ -1,4 +1,4 @@
-// @metis/activities/ocr: The PP-OCRv4 engine on onnxruntime-node and sharp, both loaded on first use.
+// @metis/activities/ocr: the PP-OCRv4 engine on onnxruntime-node and sharp, both loaded on first use.
 export { createOcrEngine } from './ocr-engine.ts';
 export type { OcrEngine, OcrEngineOptions, OcrLine, OcrOutput, OcrWord, RecognizeOptions } from './ocr-engine.ts';
 export { defaultOcrModelPaths } from './model-files.ts';

@@ -1,4 +1,4 @@
-// @metis/activities/risk: Risk scoring with tenants' ONNX models from the registry (onnxruntime-node loaded on first use).
+// @metis/activities/risk: risk scoring with tenants' ONNX models from the registry (onnxruntime-node loaded on first use).
 export { createRiskActivities, RISK_BATCH_CHUNK } from './risk-activities.ts';
 export type { RiskActivities, RiskActivityDeps, ScoreRiskBatchInput, ScoreRiskInput, ScoredApplicant } from './risk-activities.ts';
 export { createRiskScorer } from './risk-scorer.ts';
