@@ -8,7 +8,7 @@ import { panWithScore } from '@metis/testing';
 import { parseOptions } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
-parseOptions('usage: pnpm --filter @metis/example-cli demo (no options)', {});
+parseOptions('usage: npm run demo (no options)', {});
 
 const scan = (extra: JsonObject = {}): JsonObject => ({ mime_type: 'image/jpeg', bytes: 350_000, width: 1600, height: 1000, blur_score: 0.1, brightness_score: 0.55, ...extra });
 const kycSteps: Record<string, { step: string; data: JsonObject }[]> = {

@@ -1,5 +1,5 @@
 // Walk an applicant through a tenant's KYC journey, showing the journey after each step.
-//   pnpm --filter @metis/example-cli kyc -- --tenant acme-finance [--applicant ID] [--script FILE]
+//   npm run kyc -- --tenant acme-finance [--applicant ID] [--script FILE]
 // Without --script it asks for each missing field; a document field takes a file path, which is
 // uploaded to the tenant's prefix first (the seed's write flow). A script is
 // `{ "steps": [{ "step": "...", "data": { ... }, "asOf": "2026-01-15" }] }`, where a document field
@@ -14,7 +14,7 @@ import type { JourneyView, TenantClient } from '@metis/sdk';
 import { parseOptions } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
-const args = parseOptions('usage: pnpm --filter @metis/example-cli kyc -- [--tenant ID] [--applicant ID] [--script FILE]', {
+const args = parseOptions('usage: npm run kyc -- [--tenant ID] [--applicant ID] [--script FILE]', {
   tenant: { type: 'string', default: 'acme-finance' },
   applicant: { type: 'string' },
   script: { type: 'string' },

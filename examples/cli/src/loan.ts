@@ -1,5 +1,5 @@
 // Submit a loan application and show each workflow step as it completes, then the decision.
-//   pnpm --filter @metis/example-cli loan -- --tenant acme-finance [--file application.json]
+//   npm run loan -- --tenant acme-finance [--file application.json]
 //     [--amount 300000] [--tenure 36] [--income 100000] [--pan ABCPS1234K] [--review approve|reject]
 // (--applicant, --name and --dob set the rest of the applicant; --help prints the usage line)
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { numberOption, parseOptions, usageError } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
 const USAGE =
-  'usage: pnpm --filter @metis/example-cli loan -- [--tenant ID] [--file application.json] [--amount N] [--tenure MONTHS] [--income N] ' +
+  'usage: npm run loan -- [--tenant ID] [--file application.json] [--amount N] [--tenure MONTHS] [--income N] ' +
   '[--applicant ID] [--name NAME] [--pan PAN] [--dob YYYY-MM-DD] [--review approve|reject]';
 const args = parseOptions(USAGE, {
   tenant: { type: 'string', default: 'acme-finance' },

@@ -28,15 +28,15 @@ describe('example runner arguments', () => {
       assert.equal(r.code, 2, `${name} ${args.join(' ')}: ${r.stderr}`);
       const [first, second, ...more] = r.stderr.split('\n');
       assert.equal(first, problem);
-      assert.ok(second?.startsWith(`usage: pnpm --filter @metis/example-cli ${name}`), second);
+      assert.ok(second?.startsWith(`usage: npm run ${name}`), second);
       assert.deepEqual(more, ['']);
       assert.equal(r.stdout, '');
     }
   });
 
-  it('take the `--` that `pnpm run <script> --` passes on, and print the usage line on --help', async () => {
+  it('take the `--` that `npm run <script> --` passes on, and print the usage line on --help', async () => {
     const r = await runner('loan', '--', '--help');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^usage: pnpm --filter @metis\/example-cli loan -- \[--tenant ID\]/);
+    assert.match(r.stdout, /^usage: npm run loan -- \[--tenant ID\]/);
   });
 });
