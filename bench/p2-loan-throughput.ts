@@ -49,7 +49,7 @@ function application(i: number): LoanApplication {
     applicationId: uniqueId(`p2-${i}`),
     amount: 300_000,
     tenureMonths: 36,
-    kycStatus: 'completed',
+    kycStatus: 'done',
     applicant: { applicantId: `p2-cust-${i}`, name: 'Bench Mark', pan: 'ABCPB1234K', dateOfBirth: '1990-01-01', monthlyIncome: 150_000, employmentType: 'salaried' },
   };
 }

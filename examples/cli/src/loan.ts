@@ -34,7 +34,7 @@ const application: LoanApplication = file
       amount: numberOption(USAGE, 'amount', args.amount, 300_000),
       tenureMonths: numberOption(USAGE, 'tenure', args.tenure, 36),
       purpose: 'home improvement',
-      kycStatus: 'completed',
+      kycStatus: 'done',
       documents: [{ kind: 'bank-statements', documentId: 'statement-1' }],
       applicant: {
         applicantId: args.applicant ?? `applicant-${crypto.randomUUID().slice(0, 8)}`,

@@ -78,7 +78,7 @@ describe('browser bundle', () => {
       ];
       const path = [s.state];
       for (const e of steps) { const r = kyc.step(s, e); if (!r.ok) throw new Error(JSON.stringify(r.errors)); s = r.snapshot; path.push(s.state); }
-      const d = decide(sampleTenants.acme.ruleSet, { kyc: { status: 'completed' }, loan: { amount: 2000000 }, bureau: { score: 800 } });
+      const d = decide(sampleTenants.acme.ruleSet, { kyc: { status: 'done' }, loan: { amount: 2000000 }, bureau: { score: 800 } });
       JSON.stringify({ path, status: s.status, outcome: d.outcome, diagram: toMermaid(builtinJourneys.kyc).split('\\n')[0] });
     `;
     const out = JSON.parse(String(vm.runInContext(script, realm))) as { path: string[]; status: string; outcome: string; diagram: string };

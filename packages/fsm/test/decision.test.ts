@@ -149,7 +149,7 @@ describe('rules engine', () => {
   it('applies the sample high-value threshold of ₹10,00,000', async () => {
     const { sampleTenants } = await import('@metis/fsm');
     const engine = compileRuleSet(sampleTenants.acme.ruleSet);
-    const base = { kyc: { status: 'completed' }, bureau: { score: 800, history_months: 40 }, applicant: { employment_type: 'salaried' } };
+    const base = { kyc: { status: 'done' }, bureau: { score: 800, history_months: 40 }, applicant: { employment_type: 'salaried' } };
     assert.equal(engine.decide({ ...base, loan: { amount: 1_000_000 } }).outcome, 'approve');
     assert.equal(engine.decide({ ...base, loan: { amount: 1_000_001 } }).outcome, 'manual_review');
     assert.equal(engine.decide({ ...base, kyc: { status: 'pending' }, loan: { amount: 10 } }).outcome, 'reject');

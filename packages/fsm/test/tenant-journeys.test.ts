@@ -87,7 +87,7 @@ describe('sample tenants', () => {
       const loan = createJourney(tenant.journeys.loan);
       const engine = compileRuleSet(tenant.ruleSet);
       const amount = 80_000;
-      const facts = { kyc: { status: 'completed' }, loan: { amount }, bureau: { score: 790, history_months: 48 }, applicant: { employment_type: 'salaried', existing_customer: true, emi_to_income: 0.2 } };
+      const facts = { kyc: { status: 'done' }, loan: { amount }, bureau: { score: 790, history_months: 48 }, applicant: { employment_type: 'salaried', existing_customer: true, emi_to_income: 0.2 } };
       const decision = engine.decide(facts, { modelScore: 0.1 });
       assert.equal(decision.outcome, 'approve', JSON.stringify(decision));
       const { snapshot, path } = run(loan, [
@@ -104,7 +104,7 @@ describe('sample tenants', () => {
   }
 
   it('the same ₹3,00,000 request is auto-approved at acme but goes to manual review at zenith, then an underwriter decides', () => {
-    const facts = { kyc: { status: 'completed' }, loan: { amount: 300_000 }, bureau: { score: 780, history_months: 60 }, applicant: { employment_type: 'salaried', existing_customer: true } };
+    const facts = { kyc: { status: 'done' }, loan: { amount: 300_000 }, bureau: { score: 780, history_months: 60 }, applicant: { employment_type: 'salaried', existing_customer: true } };
     const acme = compileRuleSet(sampleTenants.acme.ruleSet).decide(facts, { modelScore: 0.15 });
     const zenith = compileRuleSet(sampleTenants.zenith.ruleSet).decide(facts, { modelScore: 0.15 });
     assert.equal(acme.outcome, 'approve');

@@ -77,7 +77,7 @@ describe('a worker killed in the middle of 50 applications', () => {
           applicationId: ids[i] as string,
           amount: 200_000 + i * 1_000,
           tenureMonths: 24,
-          kycStatus: 'completed',
+          kycStatus: 'done',
           applicant: { applicantId: `crash-cust-${i}`, name: 'Crash Test', pan, dateOfBirth: '1988-08-08', monthlyIncome: 120_000, employmentType: 'salaried' },
         }),
       ),

@@ -84,7 +84,7 @@ export const acmeRuleSet: RuleSetInput = {
       id: 'kyc_not_completed',
       name: 'KYC must be completed',
       priority: 1000,
-      conditions: [{ field: 'kyc.status', operator: 'ne', value: 'completed' }],
+      conditions: [{ field: 'kyc.status', operator: 'ne', value: 'done' }],
       actions: [{ type: 'reject', params: { reason: 'KYC is not complete' } }],
       stop: true,
     },

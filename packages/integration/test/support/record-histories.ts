@@ -57,22 +57,22 @@ try {
   await save('kyc-zenith-manual-review', journeyWorkflowId(zenith, 'kyc', z));
 
   const applicant = (pan: string) => ({ applicantId: uniqueId('cust'), name: 'Priya Sharma', pan, dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried' as const, phone: '9876543210' });
-  const approve = { applicationId: uniqueId('rec-app'), amount: 300_000, tenureMonths: 36, kycStatus: 'completed', applicant: applicant(panWithScore(780, 900)) };
+  const approve = { applicationId: uniqueId('rec-app'), amount: 300_000, tenureMonths: 36, kycStatus: 'done', applicant: applicant(panWithScore(780, 900)) };
   await metis.tenant(acme).loans.apply(approve);
   await save('loan-acme-approved', loanWorkflowId(acme, approve.applicationId));
 
-  const review = { applicationId: uniqueId('rec-app'), amount: 1_500_000, tenureMonths: 60, kycStatus: 'completed', applicant: { ...applicant(panWithScore(790, 900)), monthlyIncome: 400_000 } };
+  const review = { applicationId: uniqueId('rec-app'), amount: 1_500_000, tenureMonths: 60, kycStatus: 'done', applicant: { ...applicant(panWithScore(790, 900)), monthlyIncome: 400_000 } };
   await metis.tenant(acme).loans.apply(review);
   await metis.tenant(acme).loans.waitForDecision(review.applicationId);
   await metis.tenant(acme).loans.review(review.applicationId, { outcome: 'approve', reviewer: 'uw-1', reason: 'collateral verified', approvedAmount: 1_200_000 });
   await save('loan-acme-high-value-reviewed', loanWorkflowId(acme, review.applicationId));
 
-  const parallel = { applicationId: uniqueId('rec-app'), amount: 200_000, tenureMonths: 24, kycStatus: 'completed', applicant: applicant(panWithScore(300, 600)) };
+  const parallel = { applicationId: uniqueId('rec-app'), amount: 200_000, tenureMonths: 24, kycStatus: 'done', applicant: applicant(panWithScore(300, 600)) };
   await metis.tenant(zenith).loans.apply(parallel);
   await save('loan-zenith-parallel', loanWorkflowId(zenith, parallel.applicationId));
 
   world.payments.setFaults({ refuse: true });
-  const refused = { applicationId: uniqueId('rec-app'), amount: 300_000, tenureMonths: 36, kycStatus: 'completed', applicant: applicant(panWithScore(780, 900)) };
+  const refused = { applicationId: uniqueId('rec-app'), amount: 300_000, tenureMonths: 36, kycStatus: 'done', applicant: applicant(panWithScore(780, 900)) };
   await metis.tenant(acme).loans.apply(refused);
   await save('loan-acme-compensated', loanWorkflowId(acme, refused.applicationId));
 } finally {
