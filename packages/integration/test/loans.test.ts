@@ -6,9 +6,10 @@ import type { MetisDatabase } from '@metis/activities/storage';
 import { sampleTenants } from '@metis/fsm';
 import { loanWorkflowId } from '@metis/workflows';
 import type { loanProcessingWorkflow } from '@metis/workflows';
-import { createMetis, RequestRefusedError } from '@metis/sdk';
+import { createMetis, LoanNotFoundError, MetisError, RequestRefusedError } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { Metis } from '@metis/sdk';
+import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { MetisWorkers } from '@metis/worker';
 import { testConfig, uniqueId, waitFor } from '@metis/testing';
 import { loanServices, panWithScore, startLoanWorld, testPolicy, testTenant } from './support/loan-services.ts';
@@ -28,7 +29,7 @@ function application(pan: string, overrides: Partial<LoanApplication> = {}, appl
     amount: 300_000,
     tenureMonths: 36,
     purpose: 'home improvement',
-    kycStatus: 'completed',
+    kycStatus: 'done',
     applicant: { applicantId: uniqueId('cust'), name: 'Priya Sharma', pan, dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried', phone: '9876543210', ...applicant },
     ...overrides,
   };
@@ -191,6 +192,70 @@ describe('loan processing on the real Temporal server', () => {
     assert.equal(row.events.filter((e) => e === 'LOAN_APPROVED').length, 1, 'one decision');
     assert.equal(row.notifications.length, 1, 'one notification');
     assert.equal((await metis.tenant(acme).deadLetters.list('retried')).some((d) => d.deadLetterId === letter.deadLetterId), true);
+  });
+
+  test('waitForDecision is pushed by an Update: no query polling, prompt; a timed-out wait\'s Update still completes; a closed loan still answers', async () => {
+    const app = application(panWithScore(780, 900));
+    const workflowId = loanWorkflowId(acme, app.applicationId);
+    const calls = { queries: 0, decisionUpdates: 0 };
+    const counter: WorkflowClientInterceptor = {
+      async query(input, next) {
+        if (input.workflowExecution.workflowId === workflowId) calls.queries += 1;
+        return next(input);
+      },
+      async startUpdate(input, next) {
+        if (input.workflowExecution.workflowId === workflowId && input.updateName === 'metis.loan.decision') calls.decisionUpdates += 1;
+        return next(input);
+      },
+    };
+    const interceptors = metis.temporal.workflow.options.interceptors;
+    assert.ok(Array.isArray(interceptors), 'the client has a list of interceptors to count with');
+    interceptors.push(counter);
+    // A slow bureau holds the decision back long enough to time out first, then to wait for it.
+    await world.bureauA.setFaults({ latencyMs: 1_500 });
+    try {
+      await metis.tenant(acme).loans.apply(app);
+      const started = Date.now();
+      await assert.rejects(metis.tenant(acme).loans.waitForDecision(app.applicationId, { timeoutMs: 300 }), (error: unknown) => error instanceof MetisError && error.code === 'LOAN_DECISION_TIMEOUT');
+      assert.ok(Date.now() - started < 1_200, `the timeout fired after ${Date.now() - started} ms`);
+
+      const decision = await metis.tenant(acme).loans.waitForDecision(app.applicationId);
+      const resolvedAt = Date.now();
+      assert.equal(decision.outcome, 'approve');
+      assert.equal(calls.queries, 0, 'waitForDecision asked no query: the decision was pushed, not polled');
+      assert.equal(calls.decisionUpdates, 2);
+
+      await waitFor(async () => ((await metis.temporal.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 20_000, 'the loan to close');
+      const events = (await metis.temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'metis.loan.decision');
+      const completed = events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+      assert.equal(accepted.length, 2, 'both Updates are in the history, the abandoned one too');
+      for (const a of accepted) {
+        const id = a.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId;
+        assert.ok(completed.some((c) => c.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === id), `update ${id} completed with the decision`);
+      }
+      // The workflow task that sees the stored decision completes the Updates; the waiting call hears of it at once, not at the next poll.
+      const at = (e: (typeof events)[number] | undefined): number => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+      const decidedAt = Math.max(...completed.map(at));
+      assert.ok(decidedAt > 0, 'the Updates completed in the history');
+      assert.ok(resolvedAt - decidedAt < 150, `waitForDecision resolved ${resolvedAt - decidedAt} ms after the workflow answered its Update`);
+
+      // Closed: no Update can be sent any more, so the answer comes from the closed workflow's query.
+      assert.deepEqual(await metis.tenant(acme).loans.waitForDecision(app.applicationId), decision);
+      await assert.rejects(metis.tenant(acme).loans.waitForDecision(uniqueId('no-such-app')), LoanNotFoundError);
+    } finally {
+      interceptors.splice(interceptors.indexOf(counter), 1);
+      await world.bureauA.clearFaults();
+    }
+  });
+
+  test('a loan that fails before its decision fails waitForDecision with LOAN_FAILED, whether it was waiting or asks later', async () => {
+    const app = application('NOT-A-PAN');
+    await metis.tenant(acme).loans.apply(app);
+    const isLoanFailed = (error: unknown): boolean => error instanceof MetisError && error.code === 'LOAN_FAILED' && /failed/.test(error.message);
+    await assert.rejects(metis.tenant(acme).loans.waitForDecision(app.applicationId), isLoanFailed);
+    await assert.rejects(metis.temporal.workflow.getHandle(loanWorkflowId(acme, app.applicationId)).result());
+    await assert.rejects(metis.tenant(acme).loans.waitForDecision(app.applicationId), isLoanFailed);
   });
 
   test('applying twice starts one workflow', async () => {

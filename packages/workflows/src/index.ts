@@ -10,7 +10,7 @@ export { transitionBusinessEvents } from './journey/business-events.ts';
 export type { BusinessEvent } from './journey/business-events.ts';
 export { mapSnapshot } from './journey/snapshot-mapping.ts';
 export { DEFAULT_HIGH_VALUE_THRESHOLD, loanProcessingWorkflow, monthlyInstalment } from './loan/loan-workflow.ts';
-export { loanQuery, loanReviewUpdate, loanWorkflowId } from './loan/definitions.ts';
+export { loanDecisionUpdate, loanQuery, loanReviewUpdate, loanWorkflowId } from './loan/definitions.ts';
 export type { LoanPolicy, LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './loan/definitions.ts';
 export { createSaga } from './loan/saga.ts';
 export type { Saga } from './loan/saga.ts';

@@ -1,9 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { withTenant } from '@metis/activities/storage';
 import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
 import type { MetisDatabase } from '@metis/activities/storage';
-import { loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
+import { loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
@@ -16,7 +17,7 @@ export interface TenantLoans {
   apply(application: LoanApplication): Promise<{ applicationId: string; workflowId: string; started: boolean }>;
   /** Return where an application stands. */
   get(applicationId: string): Promise<LoanView>;
-  /** Wait for the decision: the final one, or the rules' `manual_review` proposal once the application waits for a reviewer. */
+  /** Wait for the decision (the final one, or the rules' `manual_review` proposal once the application waits for a reviewer), pushed by the workflow; `pollMs` only paces `onProgress`. */
   waitForDecision(applicationId: string, options?: { timeoutMs?: number; pollMs?: number; onProgress?: (view: LoanView) => void }): Promise<StoredDecision>;
   /** Record an underwriter's verdict on an application waiting for manual review. */
   review(applicationId: string, review: LoanReview): Promise<LoanView>;
@@ -57,20 +58,31 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
     },
     get,
     async waitForDecision(applicationId, options = {}) {
-      const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-      let lastStage = '';
-      for (;;) {
-        const view = await get(applicationId);
-        if (view.stage !== lastStage || view.decision) {
-          lastStage = view.stage;
-          options.onProgress?.(view);
-        }
-        if (view.decision) return view.decision;
-        if (view.stage === 'review' && view.proposed) return view.proposed;
-        if (view.stage === 'failed') throw new MetisError('LOAN_FAILED', `loan ${applicationId} failed: ${view.error ?? 'unknown error'}`);
-        if (Date.now() > deadline) throw new MetisError('LOAN_DECISION_TIMEOUT', `no decision for ${applicationId} yet (stage ${view.stage})`);
-        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
-      }
+      const timeoutMs = options.timeoutMs ?? 60_000;
+      // The decision comes from an Update that returns once the workflow has it; cancelling the
+      // call on timeout stops the client's long poll (the abandoned Update completes on its own).
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      const progress = options.onProgress ? watchProgress(get, applicationId, options.onProgress, options.pollMs ?? 250, abort.signal) : undefined;
+      const decision = await client
+        .withAbortSignal(abort.signal, () => handle(applicationId).executeUpdate(loanDecisionUpdate))
+        .catch(async (error: unknown) => {
+          if (abort.signal.aborted) throw new MetisError('LOAN_DECISION_TIMEOUT', `no decision for ${applicationId} within ${timeoutMs} ms`);
+          if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'LoanProcessingFailed') throw new MetisError('LOAN_FAILED', error.cause.message);
+          if (!isNotFound(error)) throw explainUpdateFailure(error);
+          // A closed workflow takes no Updates (and an unknown one has none to take): ask its query.
+          return closedDecision(applicationId, await get(applicationId));
+        })
+        .finally(() => {
+          clearTimeout(timer);
+          abort.abort();
+          return progress; // the progress watcher stops with the call, before this returns or throws
+        });
+      const failed = await progress;
+      if (failed) throw failed.error;
+      const final = options.onProgress ? await get(applicationId).catch(() => undefined) : undefined;
+      if (final) options.onProgress?.(final);
+      return decision;
     },
     async review(applicationId, review) {
       try {
@@ -84,4 +96,38 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
       }
     },
   };
+}
+
+/** Read the decision of a loan workflow that has closed, from its final view. */
+function closedDecision(applicationId: string, view: LoanView): StoredDecision {
+  if (view.decision) return view.decision;
+  if (view.stage === 'review' && view.proposed) return view.proposed;
+  throw new MetisError('LOAN_FAILED', `loan ${applicationId} ${view.stage === 'failed' ? 'failed' : `closed without a decision (stage ${view.stage})`}: ${view.error ?? 'unknown error'}`);
+}
+
+/** Report each new stage of a loan to `onProgress` until `stop` aborts; resolve once stopped, with what `onProgress` threw if it did. */
+async function watchProgress(get: (applicationId: string) => Promise<LoanView>, applicationId: string, onProgress: (view: LoanView) => void, pollMs: number, stop: AbortSignal): Promise<{ error: unknown } | undefined> {
+  let lastStage = '';
+  while (!stop.aborted) {
+    const view = await get(applicationId).catch(() => undefined);
+    if (stop.aborted) return undefined;
+    if (view && view.stage !== lastStage) {
+      lastStage = view.stage;
+      try {
+        onProgress(view);
+      } catch (error) {
+        return { error };
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      stop.addEventListener('abort', done, { once: true });
+      function done(): void {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', done);
+        resolve();
+      }
+    });
+  }
+  return undefined;
 }

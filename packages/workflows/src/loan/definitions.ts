@@ -70,6 +70,8 @@ export interface LoanReview {
 export const loanQuery = defineQuery<LoanView>('metis.loan.describe');
 /** Decide an application waiting for manual review; rejected when none is waiting. */
 export const loanReviewUpdate = defineUpdate<LoanView, [LoanReview]>('metis.loan.review');
+/** Wait in the workflow for the decision (the final one, or the `manual_review` proposal while a review is pending) and return it; fails with `LoanProcessingFailed` when the loan fails first. */
+export const loanDecisionUpdate = defineUpdate<StoredDecision>('metis.loan.decision');
 
 /** Build a loan's workflow id: `loan:{tenantId}:{applicationId}`. */
 export function loanWorkflowId(tenantId: string, applicationId: string): string {

@@ -5,7 +5,7 @@ import { decide, parseDuration } from '@metis/fsm';
 import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY } from '../presets.ts';
 import { MetisOutcome, metisSearchAttributes } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
-import { loanQuery, loanReviewUpdate } from './definitions.ts';
+import { loanDecisionUpdate, loanQuery, loanReviewUpdate } from './definitions.ts';
 import type { LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
 import { createSaga } from './saga.ts';
 
@@ -66,6 +66,13 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     upsertSearchAttributes([...metisSearchAttributes(tenantId, 'loan', next), ...(decision ? [{ key: MetisOutcome, value: decision.outcome }] : [])]);
   };
   setHandler(loanQuery, view);
+  // Pushes the decision to a waiting client as soon as it exists (no commands, so old histories replay).
+  setHandler(loanDecisionUpdate, async () => {
+    await condition(() => decision !== null || (stage === 'review' && proposed !== null) || stage === 'failed');
+    if (decision) return decision;
+    if (stage === 'review' && proposed) return proposed;
+    throw ApplicationFailure.create({ type: 'LoanProcessingFailed', message: `loan ${application.applicationId} failed: ${error ?? 'unknown error'}`, nonRetryable: true });
+  });
   setHandler(
     loanReviewUpdate,
     async (verdict) => {
