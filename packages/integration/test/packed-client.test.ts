@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sampleTenants } from '@metis/fsm';
 import { createWorkers } from '@metis/worker';
 import type { MetisWorkers } from '@metis/worker';
 import { testConfig, uniqueId } from '@metis/testing';
@@ -13,15 +12,12 @@ import { installClientProject } from '@metis/tools/client-project';
 import type { ClientProject } from '@metis/tools/client-project';
 
 const run = promisify(execFile);
-const acme = sampleTenants.acme;
 const prefix = uniqueId('packed');
 const config = testConfig({ temporal: { taskQueuePrefix: prefix } });
 
 // What a tenant service that installed only the packed client runs: no workspace, no sources.
 const tenantService = `
 import { createMetis, loadConfigFromEnv, StepRejectedError } from '@metis/sdk';
-import { sampleTenants } from '@metis/fsm';
-const acme = sampleTenants.acme;
 const metis = await createMetis({ ...loadConfigFromEnv(), tenants: [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys }] });
 try {
   const kyc = metis.tenant(acme.tenantId).journeys;
