@@ -18,6 +18,8 @@ const config = testConfig({ temporal: { taskQueuePrefix: prefix } });
 // What a tenant service that installed only the packed client runs: no workspace, no sources.
 const tenantService = `
 import { createMetis, loadConfigFromEnv, StepRejectedError } from '@metis/sdk';
+import { sampleTenants } from '@metis/fsm';
+const acme = sampleTenants.acme;
 const metis = await createMetis({ ...loadConfigFromEnv(), tenants: [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys }] });
 try {
   const kyc = metis.tenant(acme.tenantId).journeys;
