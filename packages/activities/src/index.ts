@@ -6,7 +6,7 @@ export { createActivities } from './create-activities.ts';
 export type { ActivityDeps, MetisActivities } from './create-activities.ts';
 export { MetisError, ConfigurationError, InvalidTenantIdError, ObjectKeyError, ObjectNotFoundError } from './errors.ts';
 export { isTenantId, assertTenantId, SYSTEM_TENANT } from './tenancy/tenant-id.ts';
-export { loadNativeModule, NATIVE_MODULES, requireNativeModules } from './native-modules.ts';
+export { loadNativeModule, NATIVE_MODULES, needingNativeModules, requireNativeModules } from './native-modules.ts';
 export type { NativeModuleName } from './native-modules.ts';
 export type { AutomationContext, AutomationInput, JourneyAutomation } from './journeys/journey-activities.ts';
 export type { CreditSummary, DocumentCheck, LoanApplicant, LoanApplication, RiskAssessment, StoredDecision } from './loans/loan-types.ts';

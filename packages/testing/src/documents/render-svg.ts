@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 
 /** How to rasterise an SVG document into an image file. */
 export interface RenderSvgOptions {
@@ -12,6 +11,8 @@ export interface RenderSvgOptions {
 
 /** Rasterise an SVG (text in the machine's fonts) into JPEG or PNG bytes, optionally blurred. */
 export async function renderSvg(svg: string, options: RenderSvgOptions = {}): Promise<Uint8Array> {
+  // Loaded here, not at import: a test that only needs the kit's simulators never loads libvips.
+  const { default: sharp } = await import('sharp');
   let pipeline = sharp(Buffer.from(svg, 'utf8'), { density: 72 }).flatten({ background: '#ffffff' });
   const sigma = options.blurSigma ?? 0;
   // sharp rejects sigmas below 0.3; anything smaller is invisible anyway.

