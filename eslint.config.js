@@ -74,6 +74,22 @@ export default tseslint.config(
     rules: purity('packages/fsm is pure: it runs in browsers and in the Temporal workflow sandbox, so no Node built-ins or I/O libraries.'),
   },
   {
+    files: ['packages/sdk/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['@temporalio/worker', 'onnxruntime-node', 'node-llama-cpp', 'sharp', '@metis/worker', '@metis/activities'].map((name) => ({
+            name,
+            message: '@metis/sdk is the client: no worker or native library, and activities only by role (`@metis/activities/storage`, …), never their root.',
+            allowTypeImports: true,
+          })),
+          patterns: [{ group: ['@metis/activities/ocr', '@metis/activities/risk', '@metis/activities/llm'], message: '@metis/sdk never loads the AI activities.', allowTypeImports: true }],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/workflows/src/**/*.ts'],
     rules: {
       ...purity('Workflow code must be deterministic: no Node built-ins or I/O libraries; call activities instead.', [

@@ -2,8 +2,8 @@ import { Connection } from '@temporalio/client';
 import { ConfigurationError } from '@metis/activities/errors';
 import type { TemporalConfig } from './config.ts';
 
-/** How long a connection attempt waits for the frontend. */
-export const CONNECT_TIMEOUT = '5s';
+/** How long a connection attempt waits for the frontend, in milliseconds. */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** The error for a Temporal frontend that does not answer. */
 export function temporalUnreachable(config: TemporalConfig, error: unknown): ConfigurationError {
@@ -17,7 +17,7 @@ export function temporalUnreachable(config: TemporalConfig, error: unknown): Con
 /** Connect a Temporal client, failing fast with `ConfigurationError` when the server does not answer. */
 export async function connectClient(config: TemporalConfig): Promise<Connection> {
   try {
-    return await Connection.connect({ address: config.address, connectTimeout: CONNECT_TIMEOUT });
+    return await Connection.connect({ address: config.address, connectTimeout: CONNECT_TIMEOUT_MS });
   } catch (error) {
     throw temporalUnreachable(config, error);
   }

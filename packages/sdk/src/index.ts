@@ -7,11 +7,9 @@ export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, Tenan
 export type { TenantLoans } from './client/loans-client.ts';
 export type { DeadLetter, TenantDeadLetters } from './client/dead-letters-client.ts';
 export type { AnalysisRequest, TenantAnalyses } from './client/analyses-client.ts';
-export { checkTaskQueuePrefixConfig, loadConfigFromEnv } from './config.ts';
+export { loadConfigFromEnv } from './config.ts';
 export type { DatabaseConfig, MetisConfig, TemporalConfig } from './config.ts';
-export { connectClient, temporalUnreachable, CONNECT_TIMEOUT } from './connect.ts';
-export { openResources } from './resources.ts';
-export type { Resources } from './resources.ts';
+export { connectClient } from './connect.ts';
 export { initObjectStore, migrate, provision } from './admin.ts';
 export { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, LoanNotFoundError, RequestRefusedError, StepRejectedError, TenantUnknownError } from './errors.ts';
 export { ConfigurationError, InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError } from '@metis/activities/errors';

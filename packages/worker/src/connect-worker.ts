@@ -1,12 +1,12 @@
 import { NativeConnection } from '@temporalio/worker';
-import { CONNECT_TIMEOUT, temporalUnreachable } from '@metis/sdk';
+import { CONNECT_TIMEOUT_MS, temporalUnreachable } from '@metis/sdk/internal';
 import type { TemporalConfig } from '@metis/sdk';
 
 /** Connect a worker's native connection, failing fast with `ConfigurationError` when the server does not answer. */
 export async function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT}`)), 5_000);
+    timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
   });
   const connecting = NativeConnection.connect({ address: config.address });
   try {

@@ -43,6 +43,15 @@ describe('lint keeps workflow and fsm code pure', () => {
     assert.ok(ids.includes('no-restricted-globals'));
   });
 
+  test('the client may not import a worker, a native library or the AI activities', async () => {
+    for (const source of ["import { Worker } from '@temporalio/worker';", "import sharp from 'sharp';", "import { createActivities } from '@metis/activities';", "import { createOcrEngine } from '@metis/activities/ocr';"]) {
+      const ids = await ruleIds('packages/sdk/src/lint-probe.ts', `${source}\nexport const probe = 1;\n`);
+      assert.ok(ids.includes(restricted), `${source} must be rejected, got ${ids.join(', ')}`);
+    }
+    const allowed = await ruleIds('packages/sdk/src/lint-probe.ts', "import { withTenant } from '@metis/activities/storage';\nexport const probe = withTenant;\n");
+    assert.deepEqual(allowed, []);
+  });
+
   test('activity code may use Node, but not leave promises floating', async () => {
     const ids = await ruleIds('packages/activities/src/lint-probe.ts', "import { readFile } from 'node:fs/promises';\nexport function probe(): void {\n  readFile('x');\n}\n");
     assert.deepEqual(ids, ['@typescript-eslint/no-floating-promises']);

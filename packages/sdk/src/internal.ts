@@ -1,0 +1,6 @@
+// @metis/sdk/internal: what @metis/worker shares with the client (connections, the resource pair,
+// configuration checks). Not a stable API for tenant services.
+export { checkTaskQueuePrefixConfig } from './config.ts';
+export { temporalUnreachable, CONNECT_TIMEOUT_MS } from './connect.ts';
+export { openResources } from './resources.ts';
+export type { Resources } from './resources.ts';
