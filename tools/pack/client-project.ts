@@ -2,7 +2,7 @@
 // way a tenant service that only uses the client installs Metis. Used by the packed-install test
 // and by benchmark P0.
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -18,7 +18,7 @@ export interface ClientProject {
   readonly dir: string;
   /** Bytes on disk of its node_modules. */
   readonly installedBytes: number;
-  /** Names of the installed packages, `@scope/name` included. */
+  /** Names of every installed package, nested ones included (`@scope/name` as such). */
   readonly installed: readonly string[];
 }
 
@@ -27,14 +27,14 @@ async function diskBytes(path: string): Promise<number> {
   return Number(stdout.split('\t')[0]);
 }
 
-async function installedNames(modules: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const entry of await readdir(modules)) {
-    if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) for (const inner of await readdir(join(modules, entry))) names.push(`${entry}/${inner}`);
-    else names.push(entry);
-  }
-  return names.sort();
+// Every package of the install, nested ones included, by name.
+async function installedNames(dir: string): Promise<string[]> {
+  const { stdout } = await run('npm', ['ls', '--all', '--parseable'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+  const names = stdout
+    .split('\n')
+    .map((path) => path.split('/node_modules/').slice(1).pop())
+    .filter((name): name is string => name !== undefined && name !== '');
+  return [...new Set(names)].sort();
 }
 
 /** Pack `@metis/sdk` and the packages it depends on (built `dist/` required) and `npm install` them into `dir`. */
@@ -62,5 +62,5 @@ export async function installClientProject(dir: string): Promise<ClientProject> 
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
   const modules = join(dir, 'node_modules');
-  return { dir, installedBytes: await diskBytes(modules), installed: await installedNames(modules) };
+  return { dir, installedBytes: await diskBytes(modules), installed: await installedNames(dir) };
 }
