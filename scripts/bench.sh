@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run one benchmark: `pnpm bench P3` runs bench/p3-*.ts. A benchmark prints its figures and, as
+# Run one benchmark: `npm run bench -- P3` runs bench/p3-*.ts. A benchmark prints its figures and, as
 # its last line, `<id> ratio=<measured> target>=<goal>` (or `target<=`), measured in the same run.
 # Benchmarks that need servers start the local stack first.
 set -euo pipefail
@@ -9,7 +9,7 @@ metis_toolchain
 cd "$METIS_ROOT"
 id=${1:-}
 if [ -z "$id" ]; then
-  echo "usage: pnpm bench <id>   (one of: $(ls bench/*.ts 2>/dev/null | sed -E 's#bench/(p[0-9]+)-.*#\1#' | tr 'a-z' 'A-Z' | sort -u | tr '\n' ' '))" >&2
+  echo "usage: npm run bench -- <id>   (one of: $(ls bench/*.ts 2>/dev/null | sed -E 's#bench/(p[0-9]+)-.*#\1#' | tr 'a-z' 'A-Z' | sort -u | tr '\n' ' '))" >&2
   exit 2
 fi
 shift

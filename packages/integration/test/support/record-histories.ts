@@ -1,7 +1,7 @@
 // Record the histories the replay test replays: run each workflow path on the real stack and
 // write its event history to test/histories/<name>.json. Run it again (and commit the files)
 // when a workflow changes on purpose:
-//   node --conditions=metis-source packages/sdk/test/support/record-histories.ts
+//   bash scripts/node.sh packages/integration/test/support/record-histories.ts
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { sampleTenants } from '@metis/fsm';
