@@ -7,9 +7,8 @@
 //   npm run bench -- P4            (P4_SINGLE=5000 single calls, P4_BATCHED=100000 applicants batched)
 import { createMinioObjectStore } from '@metis/activities/storage';
 import { createRiskScorer, registerRiskModel } from '@metis/activities/risk';
-import { generateApplicants, trainRiskModel } from '@metis/testing';
 import type { RiskFeatures } from '@metis/activities/risk';
-import { testConfig, uniqueTenantId } from '@metis/testing';
+import { generateApplicants, testConfig, trainRiskModel, uniqueTenantId } from '@metis/testing';
 import { quantile } from './support/stats.ts';
 
 const SINGLE = Number(process.env['P4_SINGLE'] ?? 5_000);

@@ -9,10 +9,10 @@
 import { loadavg } from 'node:os';
 import { getLlama, LlamaCompletion, LlamaLogLevel } from 'node-llama-cpp';
 import { loadLlmEngine } from '@metis/activities/llm';
+import { ensureGeneratedModel } from '@metis/testing';
 import type { GeneratedWeightType } from '@metis/testing';
 import type { LlmEngine } from '@metis/activities/llm';
 import { sizePools } from '@metis/worker';
-import { ensureGeneratedModel } from '@metis/testing';
 import { quantile } from './support/stats.ts';
 
 const TOKENS = Number(process.env['P5_TOKENS'] ?? 96);

@@ -4,9 +4,8 @@
 //        [--type q8_0|q4_0|f16] [--seed N] [--out FILE]
 // Without --out it writes into .metis/models (never committed) and reuses a file already there.
 import { parseArgs } from 'node:util';
-import { generateLlamaGguf, GENERATED_MODEL_SHAPES } from '@metis/testing';
+import { ensureGeneratedModel, generateLlamaGguf, GENERATED_MODEL_SHAPES } from '@metis/testing';
 import type { GeneratedModelPreset, GeneratedWeightType } from '@metis/testing';
-import { ensureGeneratedModel } from '@metis/testing';
 
 const { values } = parseArgs({
   options: {

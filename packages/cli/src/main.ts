@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { MetisError } from '@metis/activities/errors';
-import { initObjectStore, migrate, provision } from '@metis/sdk';
-import { loadConfigFromEnv } from '@metis/sdk';
+import { initObjectStore, loadConfigFromEnv, migrate, provision } from '@metis/sdk';
 import { runJourneyCommand } from './journey-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
 import { parseArguments } from './parse-arguments.ts';
