@@ -120,7 +120,15 @@ describe('migrations', () => {
       await migrated('kyc:a1', 3, '2', '3');
       await record('kyc:a1', 4, 'archived', { version: '3', status: 'done' });
       assert.deepEqual((await audit('kyc:a1')).at(-1), { seq: 4, config_version: '3', to_state: 'archived' });
-      await assert.rejects(record('kyc:a4', 1, 'pan', { status: 'completed' }), { code: '23514' });
+      // A worker not yet upgraded (rolling upgrade) still says `completed`: stored as `done`.
+      assert.deepEqual((await record('kyc:a4', 1, 'approved', { status: 'completed' })).rows, [{ metis_record_journey_transition: false }]);
+      assert.equal((await status('kyc:a4')).status, 'done');
+      assert.deepEqual((await audit('kyc:a4')).map((t) => [t.seq, t.to_state]), [[1, 'approved']]);
+      // The CHECK itself stays strict.
+      await assert.rejects(
+        withTenant(app, tenant, (trx) => trx.updateTable('journeys').set({ status: 'completed' as 'done' }).where('journey_id', '=', 'kyc:a4').execute()),
+        { code: '23514' },
+      );
 
       // Down: the columns go, `done` is `completed` again and 0005's function writes the rows.
       unwrapMigration(await migrator.migrateDown());
@@ -132,6 +140,44 @@ describe('migrations', () => {
       assert.deepEqual((await audit('kyc:a1')).map((t) => [t.seq, t.config_version]), [[1, '1'], [2, '2'], [3, '2'], [4, '3'], [5, '3']]);
     } finally {
       await app.destroy();
+    }
+  });
+
+  test('a failing 0006 leaves the tables as they were, row-level security forced', async () => {
+    // kysely runs each PostgreSQL migration in a transaction: 0006's backfill lifts FORCE ROW
+    // LEVEL SECURITY only inside it, so a failure rolls that back too.
+    const app = createPgDatabase<MetisDatabase>({ url: urlFor('metis_app'), pool: { max: 1, min: 0 } });
+    const superuserUrl = new URL(ADMIN_URL);
+    superuserUrl.pathname = `/${database}`;
+    const superuser = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: superuserUrl.toString(), max: 1 }) }) });
+    const tenant = 'fail-tenant';
+    const forced = async () => (await sql<{ relname: string }>`select relname from pg_class where relname in ('journeys', 'journey_transitions', 'events') and relforcerowsecurity order by 1`.execute(owner)).rows.map((r) => r.relname);
+    try {
+      assert.equal(unwrapMigration(await migrator.migrateDown()).results?.[0]?.migrationName, '0006-journey-status-and-transition-seq');
+      await withTenant(app, tenant, (trx) => trx.insertInto('tenants').values({ tenant_id: tenant, display_name: 'Fail', settings: '{}' }).execute());
+      // Two runs' first transitions of one journey: both get seq 1 from their keys, which 0006 refuses.
+      for (const run of ['run-1', 'run-2']) {
+        const call = {
+          tenant_id: tenant, journey_id: 'kyc:f1', journey_type: 'kyc', applicant_id: 'f1', workflow_id: `journey:${tenant}:kyc:f1`, config_version: '1', seq: 1,
+          from_state: 'start', to_state: 'pan', event_type: 'SUBMIT', actor: 'applicant', status: 'active', data_hash: null, idempotency_key: `journey:${tenant}:kyc:f1:${run}:1`, events: [],
+        };
+        await sql`select metis_record_journey_transition(${JSON.stringify(call)}::jsonb)`.execute(app);
+      }
+      const failed = await migrator.migrateToLatest();
+      assert.match(String(failed.error), /has two transitions with seq 1/);
+      assert.deepEqual(failed.results?.map((r) => [r.migrationName, r.status]), [['0006-journey-status-and-transition-seq', 'Error']]);
+      assert.deepEqual(await forced(), ['events', 'journey_transitions', 'journeys'], 'row-level security is still forced');
+      const constraint = await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'journeys_status_check'`.execute(owner);
+      assert.match(constraint.rows[0]?.def ?? '', /completed/, 'the status constraint is 0005\'s still');
+      const columns = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'journey_transitions' and column_name = 'seq'`.execute(owner);
+      assert.equal(columns.rows[0]?.n, 0);
+      // Fixed (the superuser is not bound by row-level security), 0006 applies.
+      await sql`delete from journey_transitions where tenant_id = ${tenant} and idempotency_key like '%:run-2:1'`.execute(superuser);
+      unwrapMigration(await migrator.migrateToLatest());
+      assert.deepEqual(await forced(), ['events', 'journey_transitions', 'journeys']);
+    } finally {
+      await app.destroy();
+      await superuser.destroy();
     }
   });
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { RecordDocumentInput } from '@metis/activities/documents';
 import { ConfigurationError, createMetis, loadConfigFromEnv } from '@metis/sdk';
 import { bundleMetisWorkflows, createWorkers } from '@metis/worker';
@@ -93,6 +93,11 @@ describe('workflows started on queues named under the old prefix rules', () => {
   // started then recovers its prefix from its own queue; its activities must go where today's
   // workers poll, and a recovered prefix that today's check refuses must not fail its tasks.
   test('route their activities to the current queues and never fail a workflow task', async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
+    } catch {
+      // Installed already in this process.
+    }
     const { address, namespace } = testConfig().temporal;
     const base = uniqueId('oldq');
     const cases = [
@@ -112,7 +117,7 @@ describe('workflows started on queues named under the old prefix rules', () => {
           try {
             const outcome = await waitFor(
               async () => {
-                const { events = [] } = await handle.fetchHistory();
+                const events = (await handle.fetchHistory()).events ?? [];
                 const failed = events.find((e) => e.workflowTaskFailedEventAttributes);
                 if (failed) return `workflow task failed: ${failed.workflowTaskFailedEventAttributes?.failure?.message ?? '?'}`;
                 return events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes?.taskQueue?.name ?? undefined;

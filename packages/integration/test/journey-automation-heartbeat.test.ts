@@ -165,7 +165,7 @@ describe('automations longer than the heartbeat timeout', { concurrency: true },
     assert.equal(activity.completed, 1);
     assert.equal(activity.failed, 0);
 
-    const transitions = await withTenant(db, tenantId, (trx) => trx.selectFrom('journey_transitions').select(['event_type', 'to_state']).where('journey_id', '=', `long-bounded:${applicant}`).orderBy('at').execute());
+    const transitions = await withTenant(db, tenantId, (trx) => trx.selectFrom('journey_transitions').select(['event_type', 'to_state']).where('journey_id', '=', `long-bounded:${applicant}`).orderBy('seq').execute());
     assert.deepEqual(transitions.map((t) => `${t.event_type}>${t.to_state}`), ['SUBMIT>verification', 'AUTOMATED_RESULT>completed']);
     await assertReplays(metis.temporal, workflowId);
   });

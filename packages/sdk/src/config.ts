@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@metis/activities/errors';
 import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities/storage';
-import { isTaskQueuePrefix, TASK_QUEUE_PREFIX_RULE, taskQueueName } from '@metis/workflows';
+import { isTaskQueuePrefix, TASK_QUEUE_PREFIX_RULE, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
 import { createDerivedKeyring } from './codec/keyring.ts';
 import type { Keyring } from './codec/keyring.ts';
 
@@ -15,7 +15,8 @@ export interface TemporalConfig {
   /**
    * Prefix of every task queue name (default none), joined with `-`: `acme` polls and starts on
    * `acme-metis-interactive`, `acme-metis-default` and `acme-metis-ai`. 1–64 letters, digits, `.`,
-   * `_` or `-`, starting and ending with a letter or digit.
+   * `_` or `-`, starting and ending with a letter or digit. (`METIS_TASK_QUEUE_PREFIX` may still end
+   * with the `-`, as it had to when the prefix was concatenated: {@link loadConfigFromEnv} strips it.)
    */
   readonly taskQueuePrefix?: string;
 }
@@ -67,12 +68,23 @@ function checkUrl(name: string, value: string, protocols: readonly string[]): st
 /** Throw `ConfigurationError` unless `prefix` (the value of `setting`) may prefix task queue names. */
 export function checkTaskQueuePrefixConfig(prefix: string | undefined, setting = 'temporal.taskQueuePrefix'): void {
   if (prefix === undefined || isTaskQueuePrefix(prefix)) return;
+  const trimmed = prefix.endsWith(TASK_QUEUE_SEPARATOR) ? prefix.slice(0, -TASK_QUEUE_SEPARATOR.length) : undefined;
   throw new ConfigurationError('INVALID_CONFIG', `${setting} ${JSON.stringify(prefix)} is not a task queue prefix`, {
-    hint: `Use ${TASK_QUEUE_PREFIX_RULE}: e.g. acme, for ${taskQueueName('default', 'acme')}`,
+    hint:
+      trimmed !== undefined && isTaskQueuePrefix(trimmed)
+        ? `Drop the trailing '${TASK_QUEUE_SEPARATOR}': ${trimmed} gives ${taskQueueName('default', trimmed)}`
+        : `Use ${TASK_QUEUE_PREFIX_RULE}: e.g. acme, for ${taskQueueName('default', 'acme')}`,
   });
 }
 
-/** Read the configuration from environment variables, with defaults for the local stack. */
+/**
+ * Read the configuration from environment variables, with defaults for the local stack.
+ *
+ * `METIS_TASK_QUEUE_PREFIX` may end with one `-`, as it had to when prefixes were concatenated to
+ * queue names: that `-` is stripped, so `acme-` and `acme` both give `taskQueuePrefix` `acme` and
+ * the queues `acme-metis-*` (what `acme-` named before). What remains is checked like any prefix:
+ * `acme--` and `-` are refused.
+ */
 export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
   const pg = ['postgres:', 'postgresql:'];
   const masterKey = env['METIS_PAYLOAD_KEY'];
@@ -82,9 +94,11 @@ export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
     if (bytes.byteLength < 32) throw new ConfigurationError('INVALID_CONFIG', 'METIS_PAYLOAD_KEY must be at least 32 bytes, base64-encoded', { hint: 'Generate one with `openssl rand -base64 32`' });
     encryption = { keyring: createDerivedKeyring({ masterKey: bytes, version: Number(env['METIS_PAYLOAD_KEY_VERSION'] ?? 1) }) };
   }
-  // Empty is unset, as for every variable here.
-  const prefix = env['METIS_TASK_QUEUE_PREFIX'] || undefined;
-  checkTaskQueuePrefixConfig(prefix, 'METIS_TASK_QUEUE_PREFIX');
+  // Empty is unset, as for every variable here. One trailing separator is the old convention
+  // (the prefix was concatenated): `acme-` meant `acme-metis-default`, as `acme` does now.
+  const raw = env['METIS_TASK_QUEUE_PREFIX'] || undefined;
+  const prefix = raw?.endsWith(TASK_QUEUE_SEPARATOR) ? raw.slice(0, -TASK_QUEUE_SEPARATOR.length) : raw;
+  if (prefix !== undefined && !isTaskQueuePrefix(prefix)) checkTaskQueuePrefixConfig(raw, 'METIS_TASK_QUEUE_PREFIX');
   return {
     temporal: {
       address: pick(env, 'METIS_TEMPORAL_ADDRESS', '127.0.0.1:7233'),

@@ -138,6 +138,7 @@ describe('sizePools', () => {
     assert.equal(taskQueuePrefix('record-4804b4ac-metis-ai'), 'record-4804b4ac');
     assert.equal(taskQueuePrefix('metis-default'), undefined);
     assert.equal(taskQueuePrefix('raw'), undefined);
+    assert.equal(taskQueuePrefix('acmemetis-interactive'), 'acme', 'a queue named before the separator was added');
     assert.equal(taskQueueName('default', taskQueuePrefix('acme-metis-interactive')), 'acme-metis-default');
   });
 });

@@ -27,7 +27,7 @@ export interface LoanApplication {
   /**
    * The applicant's KYC status; the SDK fills it from the KYC journey's status (`done` once it has
    * finished) when absent. The tenant's loan rules decide which values pass: the sample tenants'
-   * rules (@metis/fsm) still accept only `completed`.
+   * rules (@metis/fsm) accept only `done`.
    */
   readonly kycStatus?: string;
   /** Documents already uploaded to the tenant's prefix. */

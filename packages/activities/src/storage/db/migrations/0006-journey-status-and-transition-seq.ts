@@ -6,8 +6,15 @@ import { journeyTransitionFunctionMigration } from './0005-journey-transition-fu
 /**
  * Run `work` on every tenant's rows of `tables`. FORCE ROW LEVEL SECURITY binds the owner too, so
  * a backfill as the owner would see no rows; the tables stop forcing it for the migration's
- * transaction only (kysely runs PostgreSQL migrations in one transaction, so no other session ever
- * sees them unforced) and force it again before returning.
+ * transaction only and force it again before returning.
+ *
+ * No try/finally is needed for a failing statement: kysely's Migrator (0.29, `#runMigrations`)
+ * runs PostgreSQL migrations inside `db.transaction()` (the adapter supports transactional DDL and
+ * createMigrator does not set `disableTransactions`), and `#migrateUp` rethrows a failing
+ * migration's error inside that transaction, so PostgreSQL rolls the NO FORCE back with the rest. No other
+ * session ever sees the tables unforced. (A finally could not help anyway: after a failed statement
+ * the transaction is aborted and refuses the ALTER.) migrations.test.ts checks that a failed 0006
+ * leaves the tables forced.
  */
 async function acrossTenants(db: Kysely<unknown>, tables: readonly string[], work: () => Promise<void>): Promise<void> {
   for (const table of tables) await sql`alter table ${sql.id(table)} no force row level security`.execute(db);
@@ -84,7 +91,12 @@ async function backfillTransitions(db: Kysely<unknown>): Promise<void> {
     where j.tenant_id = t.tenant_id and j.journey_id = t.journey_id`.execute(db);
 }
 
-/** The 0005 function, writing `seq` and `config_version` into the audit row. */
+/**
+ * The 0005 function, writing `seq` and `config_version` into the audit row. During a rolling
+ * upgrade, workers still running the code from before 0006 send the old word for a finished
+ * journey, `completed`: the function stores it as `done`, so their writes keep passing the
+ * (strict) status CHECK.
+ */
 async function recordTransitionWithSeq(db: Kysely<unknown>): Promise<void> {
   // `create or replace` keeps the owner, the revoke from public and the app role's grant of 0005.
   await sql`
@@ -96,12 +108,14 @@ async function recordTransitionWithSeq(db: Kysely<unknown>): Promise<void> {
       v_tenant text := p->>'tenant_id';
       v_journey text := p->>'journey_id';
       v_seq integer := (p->>'seq')::integer;
+      -- Workers from before 0006 say completed for done.
+      v_status text := case p->>'status' when 'completed' then 'done' else p->>'status' end;
       v_inserted uuid;
     begin
       perform set_config('app.current_tenant', v_tenant, true);
       -- The projection first (the audit row references it); it only ever moves forward.
       insert into journeys as j (tenant_id, journey_id, journey_type, applicant_id, workflow_id, config_version, state, status, last_seq)
-      values (v_tenant, v_journey, p->>'journey_type', p->>'applicant_id', p->>'workflow_id', p->>'config_version', p->>'to_state', p->>'status', v_seq)
+      values (v_tenant, v_journey, p->>'journey_type', p->>'applicant_id', p->>'workflow_id', p->>'config_version', p->>'to_state', v_status, v_seq)
       on conflict (tenant_id, journey_id) do update
         set state = excluded.state, status = excluded.status, config_version = excluded.config_version, last_seq = excluded.last_seq, updated_at = now()
         where j.last_seq < excluded.last_seq;
@@ -123,7 +137,8 @@ async function recordTransitionWithSeq(db: Kysely<unknown>): Promise<void> {
 
 /**
  * One word per meaning in the journey tables:
- * - a journey's status `completed` becomes `done` (existing rows and the CHECK constraint);
+ * - a journey's status `completed` becomes `done` (existing rows and the CHECK constraint; the
+ *   function still accepts `completed` from workers not yet upgraded and stores `done`);
  * - `journey_transitions` gets `seq` (the transition's position in its journey, unique per journey)
  *   and `config_version` (the config the transition ran under) as NOT NULL columns, backfilled,
  *   and `metis_record_journey_transition` writes them. Audit rows are read in `seq` order, so the
