@@ -4,15 +4,18 @@ import { createPgDatabase, withTenant } from '@metis/activities/storage';
 import type { LoanApplication } from '@metis/activities/loans';
 import type { MetisDatabase } from '@metis/activities/storage';
 import { sampleTenants } from '@metis/fsm';
-import { loanWorkflowId } from '@metis/workflows';
+import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanWorkflowId } from '@metis/workflows';
 import type { loanProcessingWorkflow } from '@metis/workflows';
 import { createMetis, LoanNotFoundError, MetisError, RequestRefusedError } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { Metis } from '@metis/sdk';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { StoredDecision } from '@metis/activities/loans';
 import type { MetisWorkers } from '@metis/worker';
 import { testConfig, uniqueId, waitFor } from '@metis/testing';
-import { loanServices, panWithScore, startLoanWorld, testPolicy, testTenant } from './support/loan-services.ts';
+import { loanServices, panWithScore, startLoanWorld, testDocumentCheck, testPolicy, testTenant } from './support/loan-services.ts';
 import type { LoanWorld } from './support/loan-services.ts';
 
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('loans') } });
@@ -22,6 +25,28 @@ const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { m
 let world: LoanWorld;
 let workers: MetisWorkers;
 let metis: Metis;
+// Applications whose document check waits for the test to release it: undecided for as long as a test needs.
+const held = new Map<string, Promise<void>>();
+function hold(applicationId: string): () => void {
+  let release = (): void => undefined;
+  held.set(applicationId, new Promise<void>((resolve) => (release = resolve)));
+  return () => release();
+}
+const isTimeout = (error: unknown): boolean => {
+  assert.ok(error instanceof MetisError && error.code === 'LOAN_DECISION_TIMEOUT', `expected LOAN_DECISION_TIMEOUT, got ${String(error)}`);
+  return true;
+};
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Metis['temporal']['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+/** The loan's decision Updates in its history: each accepted one with its completion, if any. */
+async function decisionUpdates(workflowId: string): Promise<{ accepted: HistoryEvent; completed: HistoryEvent | undefined }[]> {
+  const events = (await metis.temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  return events
+    .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === loanDecisionUpdate.name)
+    .map((accepted) => ({
+      accepted,
+      completed: events.find((c) => c.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === accepted.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId),
+    }));
+}
 
 function application(pan: string, overrides: Partial<LoanApplication> = {}, applicant: Partial<LoanApplication['applicant']> = {}): LoanApplication {
   return {
@@ -45,6 +70,19 @@ async function stored(tenantId: string, applicationId: string) {
   }));
 }
 
+function holdingDocumentChecks(services: ReturnType<typeof loanServices>): ReturnType<typeof loanServices> {
+  return {
+    ...services,
+    loanChecks: {
+      ...services.loanChecks,
+      verifyLoanDocuments: async (input) => {
+        await held.get(input.application.applicationId);
+        return testDocumentCheck(input);
+      },
+    },
+  };
+}
+
 describe('loan processing on the real Temporal server', () => {
   before(async () => {
     world = await startLoanWorld();
@@ -53,7 +91,7 @@ describe('loan processing on the real Temporal server', () => {
     workers = await createWorkers({
       config,
       tenants,
-      services: loanServices({ bureauA: world.bureauA.url, bureauB: world.bureauB.url, payments: world.payments.url, paymentsKey: world.payments.apiKey }),
+      services: holdingDocumentChecks(loanServices({ bureauA: world.bureauA.url, bureauB: world.bureauB.url, payments: world.payments.url, paymentsKey: world.payments.apiKey })),
     });
     metis = await createMetis({ ...config, tenants });
   });
@@ -194,7 +232,7 @@ describe('loan processing on the real Temporal server', () => {
     assert.equal((await metis.tenant(acme).deadLetters.list('retried')).some((d) => d.deadLetterId === letter.deadLetterId), true);
   });
 
-  test('waitForDecision is pushed by an Update: no query polling, prompt; a timed-out wait\'s Update still completes; a closed loan still answers', async () => {
+  test('waitForDecision is pushed by an Update: no query polling, prompt; a timed-out wait\'s Update ends too; a closed loan still answers', async () => {
     const app = application(panWithScore(780, 900));
     const workflowId = loanWorkflowId(acme, app.applicationId);
     const calls = { queries: 0, decisionUpdates: 0 };
@@ -226,19 +264,17 @@ describe('loan processing on the real Temporal server', () => {
       assert.equal(calls.decisionUpdates, 2);
 
       await waitFor(async () => ((await metis.temporal.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 20_000, 'the loan to close');
-      const events = (await metis.temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-      const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'metis.loan.decision');
-      const completed = events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes);
-      assert.equal(accepted.length, 2, 'both Updates are in the history, the abandoned one too');
-      for (const a of accepted) {
-        const id = a.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId;
-        assert.ok(completed.some((c) => c.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === id), `update ${id} completed with the decision`);
-      }
-      // The workflow task that sees the stored decision completes the Updates; the waiting call hears of it at once, not at the next poll.
-      const at = (e: (typeof events)[number] | undefined): number => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
-      const decidedAt = Math.max(...completed.map(at));
-      assert.ok(decidedAt > 0, 'the Updates completed in the history');
-      assert.ok(resolvedAt - decidedAt < 150, `waitForDecision resolved ${resolvedAt - decidedAt} ms after the workflow answered its Update`);
+      const updates = await decisionUpdates(workflowId);
+      assert.equal(updates.length, 2, 'both Updates are in the history, the abandoned one too');
+      const [abandoned, answered] = updates.map((u) => u.completed?.workflowExecutionUpdateCompletedEventAttributes?.outcome);
+      assert.equal(abandoned?.failure?.applicationFailureInfo?.type, LOAN_DECISION_PENDING, 'the abandoned Update ended at its own deadline, without a decision');
+      assert.equal(answered?.success?.payloads?.length, 1, 'the second Update completed with the decision');
+      // The workflow task that sees the stored decision completes the Update; the waiting call hears of it then, not at a next poll
+      // (a loose bound: the zero-query count above is what shows the push).
+      const at = (e: HistoryEvent | undefined): number => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+      const decidedAt = at(updates[1]?.completed);
+      assert.ok(decidedAt > 0, 'the Update completed in the history');
+      assert.ok(resolvedAt - decidedAt < 1_000, `waitForDecision resolved ${resolvedAt - decidedAt} ms after the workflow answered its Update`);
 
       // Closed: no Update can be sent any more, so the answer comes from the closed workflow's query.
       assert.deepEqual(await metis.tenant(acme).loans.waitForDecision(app.applicationId), decision);
@@ -246,6 +282,85 @@ describe('loan processing on the real Temporal server', () => {
     } finally {
       interceptors.splice(interceptors.indexOf(counter), 1);
       await world.bureauA.clearFaults();
+    }
+  });
+
+  test('short waits do not pile up Updates: 12 waits of 200 ms on an undecided loan each time out and their Updates end; an argument-less Update still waits for the decision', async () => {
+    const app = application(panWithScore(780, 900));
+    const workflowId = loanWorkflowId(acme, app.applicationId);
+    const release = hold(app.applicationId);
+    try {
+      await metis.tenant(acme).loans.apply(app);
+      // More waits than the server's default limit of 10 Updates in flight per workflow (history.maxInFlightUpdates).
+      for (let i = 0; i < 12; i += 1) {
+        const started = Date.now();
+        await assert.rejects(metis.tenant(acme).loans.waitForDecision(app.applicationId, { timeoutMs: 200 }), isTimeout);
+        assert.ok(Date.now() - started < 2_000, `wait ${i + 1} timed out after ${Date.now() - started} ms`);
+      }
+      // Each Update gave up in the workflow shortly after its caller, while the loan was still undecided.
+      const updates = await waitFor(async () => {
+        const found = await decisionUpdates(workflowId);
+        return found.length === 12 && found.every((u) => u.completed) ? found : undefined;
+      }, 15_000, 'the 12 decision Updates to be accepted and completed');
+      for (const { completed } of updates) {
+        const failure = completed?.workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure;
+        assert.equal(failure?.applicationFailureInfo?.type, LOAN_DECISION_PENDING, `an Update ended with ${failure?.message ?? 'no failure'}`);
+      }
+      assert.equal((await metis.tenant(acme).loans.get(app.applicationId)).decision, null, 'the loan was held undecided throughout');
+      // A client from before the timeout sends no argument: the Update waits for the decision as before.
+      const oldStyle = metis.temporal.workflow.getHandle(workflowId).executeUpdate<StoredDecision, []>(loanDecisionUpdate.name);
+      await waitFor(async () => ((await decisionUpdates(workflowId)).length === 13 ? true : undefined), 10_000, 'the argument-less Update to be accepted');
+      release();
+      assert.equal((await oldStyle).outcome, 'approve');
+      assert.equal((await metis.tenant(acme).loans.waitForDecision(app.applicationId)).outcome, 'approve');
+    } finally {
+      release();
+    }
+  });
+
+  test('a worker without the decision Update (older than the client): waitForDecision asks the loan query every pollMs instead', async () => {
+    const app = application(panWithScore(780, 900));
+    const workflowId = loanWorkflowId(acme, app.applicationId);
+    const release = hold(app.applicationId);
+    const calls = { queries: 0 };
+    // The Update reaches the workflow under a name it has no handler for: what a worker from before the Update answers.
+    const olderWorker: WorkflowClientInterceptor = {
+      async startUpdate(input, next) {
+        const mine = input.workflowExecution.workflowId === workflowId && input.updateName === loanDecisionUpdate.name;
+        return next(mine ? { ...input, updateName: `${loanDecisionUpdate.name}.unknown` } : input);
+      },
+      async query(input, next) {
+        if (input.workflowExecution.workflowId === workflowId) calls.queries += 1;
+        return next(input);
+      },
+    };
+    const interceptors = metis.temporal.workflow.options.interceptors;
+    assert.ok(Array.isArray(interceptors), 'the client has a list of interceptors');
+    try {
+      await metis.tenant(acme).loans.apply(app);
+      // The rejection the fallback recognises, as the real server and worker give it.
+      await assert.rejects(metis.temporal.workflow.getHandle(workflowId).executeUpdate(`${loanDecisionUpdate.name}.unknown`), (error: unknown) => {
+        assert.ok(error instanceof WorkflowUpdateFailedError, String(error));
+        assert.ok(error.cause instanceof ApplicationFailure, String(error.cause));
+        assert.equal(error.cause.message, `No registered handler for update: ${loanDecisionUpdate.name}.unknown`);
+        return true;
+      });
+
+      interceptors.push(olderWorker);
+      const started = Date.now();
+      await assert.rejects(metis.tenant(acme).loans.waitForDecision(app.applicationId, { timeoutMs: 1_000, pollMs: 100 }), isTimeout);
+      assert.ok(Date.now() - started < 3_000, `the timeout fired after ${Date.now() - started} ms`);
+      assert.ok(calls.queries >= 2, `the loan query was asked ${calls.queries} times in 1,000 ms at 100 ms`);
+
+      calls.queries = 0;
+      const waiting = metis.tenant(acme).loans.waitForDecision(app.applicationId, { pollMs: 100 });
+      await waitFor(() => Promise.resolve(calls.queries >= 2 ? true : undefined), 5_000, 'the fallback to poll');
+      release();
+      assert.equal((await waiting).outcome, 'approve');
+      assert.deepEqual(await decisionUpdates(workflowId), [], 'no decision Update reached the workflow (a rejected Update leaves no history)');
+    } finally {
+      release();
+      if (interceptors.includes(olderWorker)) interceptors.splice(interceptors.indexOf(olderWorker), 1);
     }
   });
 

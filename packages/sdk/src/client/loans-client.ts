@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { withTenant } from '@metis/activities/storage';
 import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
 import type { MetisDatabase } from '@metis/activities/storage';
-import { loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
+import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
@@ -17,7 +17,7 @@ export interface TenantLoans {
   apply(application: LoanApplication): Promise<{ applicationId: string; workflowId: string; started: boolean }>;
   /** Return where an application stands. */
   get(applicationId: string): Promise<LoanView>;
-  /** Wait for the decision (the final one, or the rules' `manual_review` proposal once the application waits for a reviewer), pushed by the workflow; `pollMs` only paces `onProgress`. */
+  /** Wait for the decision (the final one, or the rules' `manual_review` proposal once the application waits for a reviewer), pushed by the workflow; `pollMs` paces `onProgress`, and the loan query where a worker predates the push. */
   waitForDecision(applicationId: string, options?: { timeoutMs?: number; pollMs?: number; onProgress?: (view: LoanView) => void }): Promise<StoredDecision>;
   /** Record an underwriter's verdict on an application waiting for manual review. */
   review(applicationId: string, review: LoanReview): Promise<LoanView>;
@@ -59,16 +59,28 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
     get,
     async waitForDecision(applicationId, options = {}) {
       const timeoutMs = options.timeoutMs ?? 60_000;
-      // The decision comes from an Update that returns once the workflow has it; cancelling the
-      // call on timeout stops the client's long poll (the abandoned Update completes on its own).
+      const pollMs = options.pollMs ?? 250;
+      const timedOut = (): MetisError => new MetisError('LOAN_DECISION_TIMEOUT', `no decision for ${applicationId} within ${timeoutMs} ms`);
+      // The decision comes from an Update that returns once the workflow has it. The Update is told
+      // the timeout and gives up just after it; cancelling the call on timeout stops the client's
+      // long poll at once. A worker without the Update (older than this client) is asked its query
+      // every pollMs instead, as before the Update existed.
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), timeoutMs);
-      const progress = options.onProgress ? watchProgress(get, applicationId, options.onProgress, options.pollMs ?? 250, abort.signal) : undefined;
-      const decision = await client
-        .withAbortSignal(abort.signal, () => handle(applicationId).executeUpdate(loanDecisionUpdate))
+      const progress = options.onProgress ? watchProgress(get, applicationId, options.onProgress, pollMs, abort.signal) : undefined;
+      const call = client.withAbortSignal(abort.signal, () => handle(applicationId).executeUpdate(loanDecisionUpdate, { args: [{ timeoutMs }] }));
+      // The abort cancels the RPC, but not the client's retries of a refused one (RESOURCE_EXHAUSTED
+      // when the workflow has its limit of Updates in flight, retried for about half a minute): the
+      // timeout does not wait for them.
+      const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      call.catch(() => undefined);
+      aborted.catch(() => undefined);
+      const decision = await Promise.race([call, aborted])
         .catch(async (error: unknown) => {
-          if (abort.signal.aborted) throw new MetisError('LOAN_DECISION_TIMEOUT', `no decision for ${applicationId} within ${timeoutMs} ms`);
-          if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'LoanProcessingFailed') throw new MetisError('LOAN_FAILED', error.cause.message);
+          const failure = updateFailure(error);
+          if (abort.signal.aborted || failure?.type === LOAN_DECISION_PENDING) throw timedOut();
+          if (failure?.type === 'LoanProcessingFailed') throw new MetisError('LOAN_FAILED', failure.message);
+          if (isUnknownUpdate(error)) return pollDecision(get, applicationId, pollMs, abort.signal, timedOut);
           if (!isNotFound(error)) throw explainUpdateFailure(error);
           // A closed workflow takes no Updates (and an unknown one has none to take): ask its query.
           return closedDecision(applicationId, await get(applicationId));
@@ -98,6 +110,46 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
   };
 }
 
+/** The ApplicationFailure that failed an Update, if that is what `error` is. */
+function updateFailure(error: unknown): ApplicationFailure | undefined {
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+}
+
+/**
+ * Tell whether an Update was rejected because the workflow has no handler for it: what a worker
+ * older than the Update answers. The TypeScript SDK's workflow runtime rejects it with
+ * `ApplicationFailure.nonRetryable('No registered handler for update: <name>')` (type `Error`).
+ */
+function isUnknownUpdate(error: unknown): boolean {
+  return /^No registered handler for update\b/.test(updateFailure(error)?.message ?? '');
+}
+
+/** Ask the loan query every `pollMs` until there is a decision (as {@link closedDecision} reads it) or `stop` aborts (then throw `timedOut()`). */
+async function pollDecision(get: (applicationId: string) => Promise<LoanView>, applicationId: string, pollMs: number, stop: AbortSignal, timedOut: () => Error): Promise<StoredDecision> {
+  for (;;) {
+    const view = await get(applicationId);
+    if (view.decision) return view.decision;
+    if (view.stage === 'review' && view.proposed) return view.proposed;
+    if (view.stage === 'failed') throw new MetisError('LOAN_FAILED', `loan ${applicationId} failed: ${view.error ?? 'unknown error'}`);
+    if (stop.aborted) throw timedOut();
+    await pause(pollMs, stop);
+  }
+}
+
+/** Resolve after `ms`, or at once when `stop` aborts. */
+function pause(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (stop.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
 /** Read the decision of a loan workflow that has closed, from its final view. */
 function closedDecision(applicationId: string, view: LoanView): StoredDecision {
   if (view.decision) return view.decision;
@@ -119,15 +171,7 @@ async function watchProgress(get: (applicationId: string) => Promise<LoanView>, 
         return { error };
       }
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, pollMs);
-      stop.addEventListener('abort', done, { once: true });
-      function done(): void {
-        clearTimeout(timer);
-        stop.removeEventListener('abort', done);
-        resolve();
-      }
-    });
+    await pause(pollMs, stop);
   }
   return undefined;
 }

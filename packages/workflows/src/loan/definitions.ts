@@ -70,8 +70,32 @@ export interface LoanReview {
 export const loanQuery = defineQuery<LoanView>('metis.loan.describe');
 /** Decide an application waiting for manual review; rejected when none is waiting. */
 export const loanReviewUpdate = defineUpdate<LoanView, [LoanReview]>('metis.loan.review');
-/** Wait in the workflow for the decision (the final one, or the `manual_review` proposal while a review is pending) and return it; fails with `LoanProcessingFailed` when the loan fails first. */
-export const loanDecisionUpdate = defineUpdate<StoredDecision>('metis.loan.decision');
+/** How long a caller of {@link loanDecisionUpdate} waits for the decision. */
+export interface LoanDecisionWait {
+  /** The caller's timeout in ms; the Update gives up a little after it (see {@link loanDecisionWaitMs}). Without it the Update waits until there is a decision. */
+  readonly timeoutMs?: number;
+}
+/** Failure type of a {@link loanDecisionUpdate} whose wait ran out before there was a decision. */
+export const LOAN_DECISION_PENDING = 'LoanDecisionPending';
+/**
+ * Wait in the workflow for the decision (the final one, or the `manual_review` proposal while a review is pending) and return it;
+ * fails with `LoanProcessingFailed` when the loan fails first, and with {@link LOAN_DECISION_PENDING} when the wait's `timeoutMs`
+ * (plus {@link loanDecisionWaitMs}' margin) passes first. Its argument may be missing (clients from before the timeout send none):
+ * then it waits for the decision. (Typed `| undefined` rather than optional, which the client's `executeUpdate` overloads do not take.)
+ */
+export const loanDecisionUpdate = defineUpdate<StoredDecision, [wait: LoanDecisionWait | undefined]>('metis.loan.decision');
+
+/**
+ * How long the decision Update waits for a caller that gives up after `timeoutMs`: a little longer (a tenth, at
+ * least 100 ms and at most 1 s), so the caller's own timeout normally fires first and the Update ends right after
+ * it instead of staying in flight (a workflow takes at most 10 Updates in flight by default). Undefined: no limit.
+ */
+export function loanDecisionWaitMs(wait: LoanDecisionWait | undefined): number | undefined {
+  const timeoutMs = wait?.timeoutMs;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs)) return undefined;
+  const ms = Math.max(0, timeoutMs);
+  return Math.ceil(ms + Math.min(1_000, Math.max(100, ms / 10)));
+}
 
 /** Build a loan's workflow id: `loan:{tenantId}:{applicationId}`. */
 export function loanWorkflowId(tenantId: string, applicationId: string): string {

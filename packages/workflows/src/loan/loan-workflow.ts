@@ -5,7 +5,7 @@ import { decide, parseDuration } from '@metis/fsm';
 import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY } from '../presets.ts';
 import { MetisOutcome, metisSearchAttributes } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
-import { loanDecisionUpdate, loanQuery, loanReviewUpdate } from './definitions.ts';
+import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanDecisionWaitMs, loanQuery, loanReviewUpdate } from './definitions.ts';
 import type { LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
 import { createSaga } from './saga.ts';
 
@@ -66,11 +66,17 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     upsertSearchAttributes([...metisSearchAttributes(tenantId, 'loan', next), ...(decision ? [{ key: MetisOutcome, value: decision.outcome }] : [])]);
   };
   setHandler(loanQuery, view);
-  // Pushes the decision to a waiting client as soon as it exists (no commands, so old histories replay).
-  setHandler(loanDecisionUpdate, async () => {
-    await condition(() => decision !== null || (stage === 'review' && proposed !== null) || stage === 'failed');
+  // Pushes the decision to a waiting client as soon as it exists. A wait with a timeout also gives
+  // up a little after its caller (a timer, so commands only in executions that get such an Update;
+  // the recorded histories have none); one without waits as long as it takes (no commands).
+  setHandler(loanDecisionUpdate, async (wait) => {
+    const settled = (): boolean => decision !== null || (stage === 'review' && proposed !== null) || stage === 'failed';
+    const waitMs = loanDecisionWaitMs(wait);
+    if (waitMs === undefined) await condition(settled);
+    else if (!settled()) await condition(settled, waitMs);
     if (decision) return decision;
     if (stage === 'review' && proposed) return proposed;
+    if (stage !== 'failed') throw ApplicationFailure.create({ type: LOAN_DECISION_PENDING, message: `no decision for ${application.applicationId} within ${waitMs} ms (stage ${stage})`, nonRetryable: true });
     throw ApplicationFailure.create({ type: 'LoanProcessingFailed', message: `loan ${application.applicationId} failed: ${error ?? 'unknown error'}`, nonRetryable: true });
   });
   setHandler(
