@@ -124,13 +124,11 @@ function isUnknownUpdate(error: unknown): boolean {
   return /^No registered handler for update\b/.test(updateFailure(error)?.message ?? '');
 }
 
-/** Ask the loan query every `pollMs` until there is a decision (as {@link closedDecision} reads it) or `stop` aborts (then throw `timedOut()`). */
+/** Ask the loan query every `pollMs` until there is a decision (as {@link decisionSoFar} reads it) or `stop` aborts (then throw `timedOut()`). */
 async function pollDecision(get: (applicationId: string) => Promise<LoanView>, applicationId: string, pollMs: number, stop: AbortSignal, timedOut: () => Error): Promise<StoredDecision> {
   for (;;) {
-    const view = await get(applicationId);
-    if (view.decision) return view.decision;
-    if (view.stage === 'review' && view.proposed) return view.proposed;
-    if (view.stage === 'failed') throw new MetisError('LOAN_FAILED', `loan ${applicationId} failed: ${view.error ?? 'unknown error'}`);
+    const decision = decisionSoFar(applicationId, await get(applicationId));
+    if (decision) return decision;
     if (stop.aborted) throw timedOut();
     await pause(pollMs, stop);
   }
@@ -150,11 +148,19 @@ function pause(ms: number, stop: AbortSignal): Promise<void> {
   });
 }
 
-/** Read the decision of a loan workflow that has closed, from its final view. */
-function closedDecision(applicationId: string, view: LoanView): StoredDecision {
+/** Return a loan's decision from its view (the rules' proposal while a review is pending), undefined while there is none; throw `LOAN_FAILED` for a failed loan. */
+function decisionSoFar(applicationId: string, view: LoanView): StoredDecision | undefined {
   if (view.decision) return view.decision;
   if (view.stage === 'review' && view.proposed) return view.proposed;
-  throw new MetisError('LOAN_FAILED', `loan ${applicationId} ${view.stage === 'failed' ? 'failed' : `closed without a decision (stage ${view.stage})`}: ${view.error ?? 'unknown error'}`);
+  if (view.stage === 'failed') throw new MetisError('LOAN_FAILED', `loan ${applicationId} failed: ${view.error ?? 'unknown error'}`);
+  return undefined;
+}
+
+/** Read the decision of a loan workflow that has closed, from its final view. */
+function closedDecision(applicationId: string, view: LoanView): StoredDecision {
+  const decision = decisionSoFar(applicationId, view);
+  if (decision) return decision;
+  throw new MetisError('LOAN_FAILED', `loan ${applicationId} closed without a decision (stage ${view.stage}): ${view.error ?? 'unknown error'}`);
 }
 
 /** Report each new stage of a loan to `onProgress` until `stop` aborts; resolve once stopped, with what `onProgress` threw if it did. */
