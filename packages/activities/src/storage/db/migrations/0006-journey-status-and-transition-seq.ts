@@ -22,21 +22,13 @@ async function acrossTenants(db: Kysely<unknown>, tables: readonly string[], wor
   for (const table of tables) await sql`alter table ${sql.id(table)} force row level security`.execute(db);
 }
 
-/** A finished journey's status is `done`, the word of @metis/fsm, instead of `completed`. */
-async function statusDone(db: Kysely<unknown>): Promise<void> {
+/** Rename a finished journey's status from `from` to `to` (`completed` → `done` up, back down): existing rows and the CHECK constraint. */
+async function renameDoneStatus(db: Kysely<unknown>, from: 'completed' | 'done', to: 'completed' | 'done'): Promise<void> {
   await sql`alter table journeys drop constraint journeys_status_check`.execute(db);
   await acrossTenants(db, ['journeys'], async () => {
-    await sql`update journeys set status = 'done' where status = 'completed'`.execute(db);
+    await sql`update journeys set status = ${to} where status = ${from}`.execute(db);
   });
-  await sql`alter table journeys add constraint journeys_status_check check (status in ('active', 'done', 'failed'))`.execute(db);
-}
-
-async function statusCompleted(db: Kysely<unknown>): Promise<void> {
-  await sql`alter table journeys drop constraint journeys_status_check`.execute(db);
-  await acrossTenants(db, ['journeys'], async () => {
-    await sql`update journeys set status = 'completed' where status = 'done'`.execute(db);
-  });
-  await sql`alter table journeys add constraint journeys_status_check check (status in ('active', 'completed', 'failed'))`.execute(db);
+  await sql`alter table journeys add constraint journeys_status_check check (status in ('active', ${sql.lit(to)}, 'failed'))`.execute(db);
 }
 
 // The step count in a JOURNEY_MIGRATED event's key, `{workflow}:{run}:{steps}:migrate:{version}`:
@@ -147,7 +139,7 @@ async function recordTransitionWithSeq(db: Kysely<unknown>): Promise<void> {
 export function journeyStatusAndTransitionSeqMigration(appRole: string): Migration {
   return {
     async up(db) {
-      await statusDone(db);
+      await renameDoneStatus(db, 'completed', 'done');
       await db.schema.alterTable('journey_transitions').addColumn('seq', 'integer').execute();
       await db.schema.alterTable('journey_transitions').addColumn('config_version', 'text').execute();
       await acrossTenants(db, ['journey_transitions', 'events', 'journeys'], () => backfillTransitions(db));
@@ -166,7 +158,7 @@ export function journeyStatusAndTransitionSeqMigration(appRole: string): Migrati
       await db.schema.dropIndex('journey_transitions_journey_seq_uq').execute();
       await db.schema.alterTable('journey_transitions').dropColumn('config_version').execute();
       await db.schema.alterTable('journey_transitions').dropColumn('seq').execute();
-      await statusCompleted(db);
+      await renameDoneStatus(db, 'done', 'completed');
     },
   };
 }
