@@ -48,6 +48,7 @@ export { createJourneyMachine } from './machine/create-machine.ts';
 export type { AutomationInput, AutomationOutput, JourneyMachine, JourneyStateMeta } from './machine/create-machine.ts';
 export { createJourney } from './machine/journey.ts';
 export type { Journey, JourneyDescription, JourneyStateInfo, StepFailure, StepResult, StepSuccess } from './machine/journey.ts';
+export type { StateAutomation } from './machine/model.ts';
 
 export { OUTCOMES, ruleSetJsonSchema, ruleSetSchema } from './decision/rule-set-schema.ts';
 export type { DecisionRule, Outcome, RuleAction, RuleSet, RuleSetInput } from './decision/rule-set-schema.ts';
@@ -61,6 +62,7 @@ export { toMermaid } from './diagram/mermaid.ts';
 export type { MermaidOptions } from './diagram/mermaid.ts';
 
 export { kycJourney } from './builtin/kyc.ts';
-export { loanJourney } from './builtin/loan.ts';
+export { loanJourney, tenantLoanJourney, underwrittenLoanJourney } from './builtin/loan.ts';
+export type { LoanLimits } from './builtin/loan.ts';
 export { builtinJourneys, sampleTenants } from './builtin/tenants.ts';
 export type { SampleTenant } from './builtin/tenants.ts';

@@ -91,3 +91,103 @@ export const loanJourney: JourneyConfigInput = {
     { state_name: 'disbursed', final_state: true },
   ],
 };
+
+const underwritten = (field: string, value: string | boolean) => ({ when: { field: `results.underwriting.${field}`, operator: 'eq', value } }) as const;
+
+/**
+ * The loan journey as one process: the applicant applies and uploads documents, then the automated
+ * `underwriting` state runs Metis' loan processing (documents, bureau waterfall, the tenant's risk
+ * model, its decision rules, a manual review with an LLM brief when the rules ask for one, the
+ * payout) as a child workflow and moves on its decision.
+ */
+export const underwrittenLoanJourney: JourneyConfigInput = {
+  journey_type: 'loan',
+  version: '2.0.0',
+  name: 'Personal loan',
+  description: 'Loan application underwritten by Metis loan processing: bureau, risk model, rules, review, payout.',
+  fields: {
+    name: { type: 'string', label: 'Full name (as on PAN)', pii: true },
+    pan_number: { type: 'string', label: 'PAN', pii: true },
+    date_of_birth: { type: 'date', label: 'Date of birth', pii: true },
+    phone: { type: 'phone', label: 'Mobile', pii: true },
+    loan_amount: { type: 'number', label: 'Amount (₹)' },
+    tenure_months: { type: 'integer', label: 'Tenure (months)' },
+    purpose: { type: 'string', label: 'Purpose' },
+    monthly_income: { type: 'number', label: 'Monthly income (₹)', pii: true },
+    existing_emis: { type: 'number', label: 'Existing EMIs per month (₹)', pii: true },
+    employment_type: { type: 'string', label: 'Employment type' },
+    employment_years: { type: 'number', label: 'Years in current employment' },
+    accept_terms: { type: 'boolean', label: 'I accept the loan agreement and the credit bureau check' },
+    bank_statement: { type: 'document', label: 'Bank statement (last 6 months)', pii: true },
+    salary_slip: { type: 'document', label: 'Latest salary slip', pii: true },
+  },
+  states: [
+    {
+      state_name: 'application',
+      valid_next_states: ['documents'],
+      required_fields: ['name', 'pan_number', 'date_of_birth', 'loan_amount', 'tenure_months', 'purpose', 'monthly_income', 'employment_type', 'accept_terms'],
+      validation_rules: [
+        'pan_format',
+        'date_format',
+        'consent',
+        { rule: 'number_range', fields: ['loan_amount'], params: { min: 10_000, max: 5_000_000 } },
+        { rule: 'number_range', fields: ['tenure_months'], params: { min: 3, max: 84 } },
+        { rule: 'number_range', fields: ['existing_emis'], params: { min: 0, max: 10_000_000 } },
+        { rule: 'number_range', fields: ['employment_years'], params: { min: 0, max: 60 } },
+        { rule: 'pattern', fields: ['employment_type'], params: { pattern: '^(salaried|self_employed|government|student|retired)$', description: 'Choose salaried, self_employed, government, student or retired.' } },
+      ],
+    },
+    {
+      state_name: 'documents',
+      valid_next_states: ['underwriting'],
+      required_fields: ['bank_statement', 'salary_slip'],
+      validation_rules: ['image_size', 'image_quality'],
+    },
+    {
+      state_name: 'underwriting',
+      description: 'Loan processing runs as a child workflow: bureau, risk model, rules, review, payout.',
+      valid_next_states: ['disbursed', 'approved', 'rejected', 'referred'],
+      automated: true,
+      automation: 'metis.underwrite_loan',
+      timeout: '14d',
+      guards: {
+        disbursed: underwritten('disbursed', true),
+        approved: underwritten('outcome', 'approve'),
+        rejected: underwritten('outcome', 'reject'),
+      },
+    },
+    { state_name: 'disbursed', description: 'Approved and paid out.', final_state: true },
+    { state_name: 'approved', description: 'Approved; the payout is the tenant’s to make.', final_state: true },
+    { state_name: 'rejected', final_state: true },
+    { state_name: 'referred', description: 'No underwriter decided within the review timeout: the application stays with the tenant’s team.', final_state: true },
+  ],
+};
+
+/** Limits a tenant puts on what its applicants may ask for. */
+export interface LoanLimits {
+  readonly amount: readonly [number, number];
+  readonly tenureMonths: readonly [number, number];
+}
+
+/** Give the underwritten loan journey a tenant's version, name and limits (other rules unchanged). */
+export function tenantLoanJourney(version: string, name: string, limits: LoanLimits): JourneyConfigInput {
+  const range = (field: string, [min, max]: readonly [number, number]) => ({ rule: 'number_range', fields: [field], params: { min, max } });
+  return {
+    ...underwrittenLoanJourney,
+    version,
+    name,
+    states: underwrittenLoanJourney.states.map((s) =>
+      s.state_name === 'application'
+        ? {
+            ...s,
+            validation_rules: (s.validation_rules ?? []).map((r) => {
+              const fields = typeof r === 'string' ? undefined : r.fields;
+              if (fields?.[0] === 'loan_amount') return range('loan_amount', limits.amount);
+              if (fields?.[0] === 'tenure_months') return range('tenure_months', limits.tenureMonths);
+              return r;
+            }),
+          }
+        : s,
+    ),
+  };
+}

@@ -1,6 +1,6 @@
 import type { JourneyConfigInput } from '../config/journey-schema.ts';
 import type { RuleSetInput } from '../decision/rule-set-schema.ts';
-import { loanJourney } from './loan.ts';
+import { tenantLoanJourney } from './loan.ts';
 
 /** Acme Finance's KYC: the standard flow plus date of birth (18+), 5 MB images. */
 export const acmeKycJourney: JourneyConfigInput = {
@@ -39,8 +39,10 @@ export const acmeKycJourney: JourneyConfigInput = {
     },
     {
       state_name: 'document_verification',
+      description: 'Read the PAN and Aadhaar cards by OCR and cross-check them with what the applicant typed.',
       valid_next_states: ['completed', 'provide_additional_docs'],
       automated: true,
+      automation: { name: 'metis.verify_documents', params: { name_threshold: 0.85 } },
       timeout: '5m',
       guards: { completed: { when: { field: 'results.document_verification.verified', operator: 'eq', value: true } } },
     },
@@ -55,22 +57,7 @@ export const acmeKycJourney: JourneyConfigInput = {
 };
 
 /** Acme Finance's loan journey: the standard flow, amounts ₹25,000 – ₹25,00,000. */
-export const acmeLoanJourney: JourneyConfigInput = {
-  ...loanJourney,
-  version: 'acme-2025.1',
-  name: 'Acme Finance personal loan',
-  states: loanJourney.states.map((s) =>
-    s.state_name === 'application'
-      ? {
-          ...s,
-          validation_rules: [
-            { rule: 'number_range', fields: ['loan_amount'], params: { min: 25_000, max: 2_500_000 } },
-            { rule: 'number_range', fields: ['tenure_months'], params: { min: 6, max: 60 } },
-          ],
-        }
-      : s,
-  ),
-};
+export const acmeLoanJourney: JourneyConfigInput = tenantLoanJourney('acme-2025.2', 'Acme Finance personal loan', { amount: [25_000, 2_500_000], tenureMonths: [6, 60] });
 
 /** Acme Finance's decision rules: bureau floor 650, manual review above ₹10,00,000. */
 export const acmeRuleSet: RuleSetInput = {

@@ -1,6 +1,6 @@
 import type { JourneyConfigInput } from '../config/journey-schema.ts';
 import type { RuleSetInput } from '../decision/rule-set-schema.ts';
-import { loanJourney } from './loan.ts';
+import { tenantLoanJourney } from './loan.ts';
 
 const strictQuality = { rule: 'image_quality', params: { max_blur: 0.4, min_brightness: 0.25, require_scores: true } } as const;
 const smallImages = { rule: 'image_size', params: { max_bytes: 2_000_000, min_width: 600, min_height: 400 } } as const;
@@ -39,12 +39,14 @@ export const zenithKycJourney: JourneyConfigInput = {
       state_name: 'provide_bank_statement',
       valid_next_states: ['document_verification'],
       required_fields: ['bank_statement'],
-      validation_rules: [{ rule: 'image_size', params: { max_bytes: 2_000_000, min_width: 600, min_height: 400, allowed_mime_types: ['application/pdf'] } }],
+      validation_rules: [{ rule: 'image_size', params: { max_bytes: 2_000_000, min_width: 600, min_height: 400, allowed_mime_types: ['image/jpeg', 'image/png'] } }],
     },
     {
       state_name: 'document_verification',
+      description: 'Read the PAN card and the bank statement by OCR and cross-check them with what the applicant typed.',
       valid_next_states: ['completed', 'provide_additional_docs', 'manual_review'],
       automated: true,
+      automation: { name: 'metis.verify_documents', params: { name_threshold: 0.9 } },
       timeout: '10m',
       on_timeout: 'manual_review',
       guards: {
@@ -74,24 +76,10 @@ export const zenithKycJourney: JourneyConfigInput = {
 };
 
 /** Zenith Microfinance's loan journey: small loans, ₹5,000 – ₹5,00,000, up to 36 months. */
+const zenithLoanBase = tenantLoanJourney('zenith-4', 'Zenith small business loan', { amount: [5_000, 500_000], tenureMonths: [3, 36] });
 export const zenithLoanJourney: JourneyConfigInput = {
-  ...loanJourney,
-  version: 'zenith-3',
-  name: 'Zenith small business loan',
-  states: loanJourney.states.map((s) => {
-    if (s.state_name === 'application') {
-      return {
-        ...s,
-        validation_rules: [
-          { rule: 'number_range', fields: ['loan_amount'], params: { min: 5_000, max: 500_000 } },
-          { rule: 'number_range', fields: ['tenure_months'], params: { min: 3, max: 36 } },
-        ],
-      };
-    }
-    if (s.state_name === 'documents') return { ...s, validation_rules: [smallImages, strictQuality] };
-    if (s.state_name === 'bureau_check') return { ...s, timeout: '5m' };
-    return s;
-  }),
+  ...zenithLoanBase,
+  states: zenithLoanBase.states.map((s) => (s.state_name === 'documents' ? { ...s, validation_rules: [smallImages, strictQuality] } : s)),
 };
 
 /** Zenith Microfinance's decision rules: bureau floor 700, manual review above ₹2,00,000, stricter model. */

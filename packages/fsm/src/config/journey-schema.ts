@@ -56,6 +56,8 @@ export const guardRefSchema = doc(
   { id: 'GuardRef' },
 );
 
+const automationName = doc(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/), 'Name of an automation, e.g. `metis.verify_documents` or `kyc.document_verification`.');
+
 /** One state of a journey, in the tenant config's shape. */
 export const journeyStateSchema = doc(
   z.strictObject({
@@ -65,6 +67,10 @@ export const journeyStateSchema = doc(
     required_fields: doc(z.array(z.string().min(1)).default([]), 'Fields a submission must provide (or that earlier steps provided).'),
     validation_rules: doc(z.array(validationRuleRefSchema).default([]), 'Validation rules run on this state’s fields when a step is submitted.'),
     automated: doc(z.boolean().default(false), 'Whether the system (not the applicant) completes this state, by an automated result event.'),
+    automation: doc(
+      z.union([automationName, z.strictObject({ name: automationName, params: doc(jsonObjectSchema.optional(), 'Parameters of the automation.') })]).optional(),
+      'What runs in this automated state: a built-in (`metis.verify_documents`, `metis.underwrite_loan`) or a worker automation by name, optionally with params. Without it the worker runs the automation registered as `{journey_type}.{state}` or `{state}`.',
+    ),
     timeout: doc(
       z.string().regex(DURATION_PATTERN).optional(),
       'How long the state may last, e.g. "30s", "5m", "2h", "1d", "1h30m". When it expires a TIMEOUT event follows `on_timeout`.',

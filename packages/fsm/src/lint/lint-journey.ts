@@ -150,6 +150,16 @@ function lintState(
       );
     }
   }
+  if (state.automation !== undefined && !state.automated) {
+    out.push(
+      finding(
+        'automation_on_manual_state',
+        at('automation'),
+        `State "${name}" names an automation but is not automated: nothing would run it.`,
+        'Set automated to true, or remove automation.',
+      ),
+    );
+  }
   if (state.automated && (state.final_state || state.valid_next_states.length === 0)) {
     out.push(
       finding(

@@ -11,7 +11,7 @@ import type { JourneyMachine } from './create-machine.ts';
 import { journeyEventSchema } from './events.ts';
 import type { JourneyEventInput, JourneyEventType } from './events.ts';
 import { compileJourney } from './model.ts';
-import type { CompiledState } from './model.ts';
+import type { CompiledState, StateAutomation } from './model.ts';
 import { explainRejection } from './step-checks.ts';
 import { missingFields } from './validate-data.ts';
 
@@ -20,6 +20,8 @@ export interface JourneyStateInfo {
   name: string;
   description: string | null;
   automated: boolean;
+  /** The automation an automated state names (`metis.verify_documents`, …), or `null` for the worker's `{journey_type}.{state}` one. */
+  automation: StateAutomation | null;
   final: boolean;
   /** The configured timeout string, e.g. `5m`. */
   timeout: string | null;
@@ -211,6 +213,7 @@ function info(s: CompiledState): JourneyStateInfo {
     name: s.name,
     description: s.description,
     automated: s.automated,
+    automation: s.automation,
     final: s.final,
     timeout: s.timeout,
     timeoutMs: s.timeoutMs,

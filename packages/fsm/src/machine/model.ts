@@ -8,6 +8,7 @@ import type { JourneyImplementations } from '../lint/lint-journey.ts';
 import { defaultValidationRegistry } from '../rules/registry.ts';
 import type { AnyValidationRule, ValidationRegistry } from '../rules/registry.ts';
 import type { FieldType } from '../rules/types.ts';
+import type { JsonObject } from '../json.ts';
 
 /** A validation rule resolved against the registry, with its params parsed. */
 export interface CompiledRule {
@@ -29,6 +30,8 @@ export interface CompiledState {
   name: string;
   description: string | null;
   automated: boolean;
+  /** The named automation and its params, when the config names one. */
+  automation: StateAutomation | null;
   final: boolean;
   timeout: string | null;
   timeoutMs: number | null;
@@ -37,6 +40,12 @@ export interface CompiledState {
   nextStates: readonly string[];
   rules: readonly CompiledRule[];
   guards: ReadonlyMap<string, CompiledGuard>;
+}
+
+/** The automation an automated state names, with its params. */
+export interface StateAutomation {
+  name: string;
+  params: JsonObject;
 }
 
 /** A validated journey config resolved against its rule and guard registries. */
@@ -75,6 +84,7 @@ function compileState(s: JourneyStateConfig, rules: ValidationRegistry, guards: 
     name: s.state_name,
     description: s.description ?? null,
     automated: s.automated,
+    automation: s.automation === undefined ? null : typeof s.automation === 'string' ? { name: s.automation, params: {} } : { name: s.automation.name, params: s.automation.params ?? {} },
     final: s.final_state,
     timeout: s.timeout ?? null,
     timeoutMs: s.timeout === undefined ? null : parseDuration(s.timeout),
