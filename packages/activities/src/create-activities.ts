@@ -20,6 +20,8 @@ import { createLoanActivities } from './loans/loan-activities.ts';
 import type { LoanActivities, LoanCheckActivities } from './loans/loan-activities.ts';
 import { createNotificationActivities } from './notify/notification-activities.ts';
 import type { MessagingProvider, NotificationActivities, WebhookEndpoint } from './notify/notification-activities.ts';
+import { createLoanRiskCheck } from './risk/loan-risk.ts';
+import type { LoanRiskOptions } from './risk/loan-risk.ts';
 import type { MetisDatabase } from './storage/db/schema.ts';
 import type { ObjectStore } from './storage/objects/object-store.ts';
 
@@ -37,6 +39,8 @@ export interface ActivityDeps {
   readonly metrics?: Metrics;
   /** A loaded LLM engine for analyses on the `metis-ai` pool (`loadLlmEngine`). */
   readonly llm?: { readonly engine: LlmEngine; readonly note?: UnderwritingNoteLimits };
+  /** How the built-in `assessRisk` scores loans with each tenant's registered ONNX model in `objects` (default: a scorer with a 5 s `latest` TTL). */
+  readonly risk?: LoanRiskOptions;
   /** A loan's external checks (documents, bureau, risk); these win over built-in ones; missing ones fail as not configured. */
   readonly loanChecks?: Partial<LoanCheckActivities>;
   /** Payout system for approved loans. */
@@ -68,10 +72,11 @@ export function createActivities(deps: ActivityDeps): MetisActivities {
         },
       }
     : {};
+  const assessRisk = createLoanRiskCheck({ objects: deps.objects, ...deps.risk, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   return {
     ...createDocumentActivities(deps),
     ...createJourneyActivities({ db: deps.db, ...(deps.automations ? { automations: deps.automations } : {}) }),
-    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), checks: { ...builtInChecks, ...deps.loanChecks } }),
+    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), checks: { assessRisk, ...builtInChecks, ...deps.loanChecks } }),
     ...(bureau ?? {}),
     ...(deps.llm ? createLlmActivities({ db: deps.db, engine: deps.llm.engine, ...(deps.llm.note ? { note: deps.llm.note } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) }) : {}),
     ...createNotificationActivities({ db: deps.db, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}), ...(deps.messaging ? { messaging: deps.messaging } : {}) }),

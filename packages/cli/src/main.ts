@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { MetisError } from '@metis/activities/errors';
+import { ConfigurationError, MetisError } from '@metis/activities/errors';
+import { createMinioObjectStore } from '@metis/activities/storage';
 import { initObjectStore, loadConfigFromEnv, migrate, provision } from '@metis/sdk';
 import { runJourneyCommand } from './journey-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
 import { parseArguments } from './parse-arguments.ts';
+import { ensureSampleRiskModels, loadRiskModelTrainer } from './sample-risk-models.ts';
 
 const USAGE = `usage: metis <command>
 
   db provision        create the Metis roles and database (admin URL)
   db migrate [--down] migrate the schema to the latest version, or one step down
   store init          create the object store bucket
-  dev init            all three, for a local stack
+  dev init            all three, and the sample tenants' risk models, for a local stack
   journey lint FILE   check a tenant journey config; exit 1 with every finding
   journey draw FILE   print a journey config as a Mermaid state diagram
   ocr IMAGE           read a document image: its type and fields as JSON`;
@@ -81,8 +83,26 @@ async function setup(name: SetupCommand, args: string[], io: Io): Promise<number
       await doMigrate('latest');
       await initObjectStore(config);
       io.say(`store: bucket ${config.objectStore.bucket} ready`);
+      await sampleRiskModels(config.objectStore, io);
       return 0;
     }
+  }
+}
+
+/** Train and register the sample tenants' risk models that are not registered yet (a development convenience). */
+async function sampleRiskModels(objectStore: Parameters<typeof createMinioObjectStore>[0], io: Io): Promise<void> {
+  const train = await loadRiskModelTrainer();
+  if (!train) {
+    io.say('risk models: skipped (training the sample models needs @metis/testing, installed with the Metis repository)');
+    return;
+  }
+  try {
+    for (const r of await ensureSampleRiskModels({ store: createMinioObjectStore(objectStore), train })) {
+      io.say(r.registered ? `risk model: ${r.tenantId} ${r.version} trained and registered (held-out AUC ${r.testAuc})` : `risk model: ${r.tenantId} already has ${r.version}`);
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigurationError && error.code === 'NATIVE_MODULE_MISSING')) throw error;
+    io.say(`risk models: skipped (${error.message})`);
   }
 }
 

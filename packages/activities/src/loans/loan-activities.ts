@@ -19,7 +19,7 @@ export interface LoanCheckActivities {
   verifyLoanDocuments(input: LoanStepInput): Promise<DocumentCheck>;
   /** Pull the applicant's credit report; a non-retryable `BureauUnavailable` failure when every provider is down. */
   pullCreditSummary(input: LoanStepInput): Promise<CreditSummary>;
-  /** Score the application with the tenant's risk model. */
+  /** Score the application with the tenant's risk model (built in: its registered ONNX model, `createLoanRiskCheck`). */
   assessRisk(input: LoanStepInput & { readonly credit: CreditSummary | null }): Promise<RiskAssessment>;
 }
 
@@ -68,9 +68,10 @@ export function createLoanActivities(deps: LoanActivityDeps): LoanActivities {
   const { db } = deps;
   const disbursement = (): DisbursementProvider => deps.disbursement ?? notConfigured('disbursement');
   return {
-    verifyLoanDocuments: (input) => (deps.checks?.verifyLoanDocuments ?? (() => notConfigured('document verification')))(input),
-    pullCreditSummary: (input) => (deps.checks?.pullCreditSummary ?? (() => notConfigured('the credit bureau')))(input),
-    assessRisk: (input) => (deps.checks?.assessRisk ?? (() => notConfigured('the risk model')))(input),
+    // The given implementations themselves, so marks on them (`needingNativeModules`) reach the worker.
+    verifyLoanDocuments: deps.checks?.verifyLoanDocuments ?? (() => notConfigured('document verification')),
+    pullCreditSummary: deps.checks?.pullCreditSummary ?? (() => notConfigured('the credit bureau')),
+    assessRisk: deps.checks?.assessRisk ?? (() => notConfigured('the risk model')),
 
     async recordLoanApplication({ tenantId, application, workflowId }) {
       return withTenant(db, tenantId, async (trx) => {

@@ -11,6 +11,10 @@ export interface LoanApplicant {
   /** Monthly income in rupees. */
   readonly monthlyIncome: number;
   readonly employmentType?: 'salaried' | 'self_employed' | 'other';
+  /** Years with the current employer (or in the current business); the risk model's `employment_years`. */
+  readonly employmentYears?: number;
+  /** Instalments the applicant already pays each month on other loans, in rupees; with the new loan's, the risk model's `debt_to_income`. */
+  readonly existingMonthlyEmi?: number;
   readonly phone?: string;
   readonly email?: string;
 }
@@ -30,6 +34,8 @@ export interface LoanApplication {
    * rules (@metis/fsm) accept only `done`.
    */
   readonly kycStatus?: string;
+  /** Whether the KYC documents disagree on the applicant's name or date of birth; the risk model's `kyc_mismatch`. */
+  readonly kycMismatch?: boolean;
   /** Documents already uploaded to the tenant's prefix. */
   readonly documents?: readonly { readonly kind: string; readonly documentId: string }[];
 }
@@ -43,13 +49,21 @@ export interface DocumentCheck {
 /** What the loan needs from a credit report: the bureau's summary of it. */
 export type CreditSummary = CreditReportSummary;
 
+/** Name of a risk band: the built-in bands, or any band a tenant's model defines. */
+export type RiskCategory = 'low' | 'medium' | 'high' | 'very_high' | (string & {});
+
 /** A risk model's answer. */
 export interface RiskAssessment {
   /** Probability of default in [0, 1]. */
   readonly riskScore: number;
-  readonly riskCategory: 'low' | 'medium' | 'high';
+  /** The model's band for `riskScore`. */
+  readonly riskCategory: RiskCategory;
+  /** Version of the model that scored (the registry's, for the built-in check). */
   readonly modelVersion: string;
+  /** How far each feature moved the score, by feature name (logit units for the built-in check; positive raises risk). */
   readonly contributingFactors: Readonly<Record<string, number>>;
+  /** Features the application and credit report did not give, scored at the model's training mean (contribution 0). */
+  readonly imputedFeatures?: readonly string[];
 }
 
 /** The decision stored for an application. */
@@ -61,4 +75,6 @@ export interface StoredDecision {
   readonly approvedAmount?: number;
   /** Who decided: `rules`, or an operator id for a manual review. */
   readonly decidedBy: string;
+  /** The risk assessment the decision was made with, when the workflow records it. */
+  readonly risk?: Pick<RiskAssessment, 'riskScore' | 'riskCategory' | 'modelVersion' | 'contributingFactors'>;
 }

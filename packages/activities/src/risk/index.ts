@@ -18,4 +18,8 @@ export { RiskModelNotFoundError, InvalidRiskInputError, RiskModelInvalidError } 
 export { DEFAULT_RISK_CATEGORIES } from './types.ts';
 export type { ContributingFactor, FeatureTransform, RiskCategoryBand, RiskFeatures, RiskFeatureSpec, RiskModelMetadata, RiskScore } from './types.ts';
 export { checkRiskModel, metadataLogit } from './model-check.ts';
-export { transformFeature } from './features.ts';
+export { rawFeatureValue, transformFeature } from './features.ts';
+export { LOAN_RISK_FEATURES, loanInstalment, loanRiskFeatures } from './loan-features.ts';
+export type { LoanRiskFeatureName, LoanRiskFeatureOptions, LoanRiskFeatureSet } from './loan-features.ts';
+export { createLoanRiskCheck, toRiskAssessment } from './loan-risk.ts';
+export type { LoanRiskCheckDeps, LoanRiskOptions } from './loan-risk.ts';

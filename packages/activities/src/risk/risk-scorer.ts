@@ -6,7 +6,7 @@ import { noopMetrics } from '../metrics/metrics.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
 import { InvalidRiskInputError, RiskModelInvalidError } from './errors.ts';
 import { readLatestRiskVersion, readRiskModel, riskModelKeys } from './model-registry.ts';
-import { transformFeature } from './features.ts';
+import { rawFeatureValue, transformFeature } from './features.ts';
 import type { ContributingFactor, RiskFeatures, RiskModelMetadata, RiskScore } from './types.ts';
 
 /** How a scorer finds and keeps models. */
@@ -32,6 +32,11 @@ export interface RiskScorerOptions {
 export interface ScoreOptions {
   /** Score with this version instead of `latest`. */
   readonly version?: string;
+  /**
+   * Features an applicant may leave out: an absent one is scored at the model's training mean (so it
+   * contributes 0) and listed in the score's `imputed`. Any other absent feature is rejected.
+   */
+  readonly impute?: readonly string[];
 }
 
 /** Scores applicants with each tenant's registered model, loading and caching models by tenant and version. */
@@ -147,12 +152,18 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
     const f = metadata.features.length;
     const input = new Float32Array(applicants.length * f);
     const bad = new Set<string>();
-    applicants.forEach((applicant, row) => {
+    const impute = new Set(callOptions.impute ?? []);
+    const imputed = applicants.map((applicant, row) => {
+      const left: string[] = [];
       metadata.features.forEach((feature, j) => {
         const value = applicant[feature.name];
-        if (typeof value !== 'number' || !Number.isFinite(value)) bad.add(feature.name);
+        if (value === undefined && impute.has(feature.name)) {
+          input[row * f + j] = feature.mean;
+          left.push(feature.name);
+        } else if (typeof value !== 'number' || !Number.isFinite(value)) bad.add(feature.name);
         else input[row * f + j] = transformFeature(value, feature.transform);
       });
+      return left;
     });
     if (bad.size > 0) throw new InvalidRiskInputError([...bad], 'missing or not finite');
     const t0 = performance.now();
@@ -167,7 +178,8 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
       const p = prob[row] ?? 0;
       const factors: ContributingFactor[] = metadata.features.map((feature, j) => {
         const contribution = contributions[row * f + j] ?? 0;
-        return { feature: feature.name, value: applicant[feature.name] ?? 0, contribution, direction: contribution > 0 ? 'increases_risk' : 'decreases_risk' };
+        const value = applicant[feature.name] ?? rawFeatureValue(feature.mean, feature.transform);
+        return { feature: feature.name, value, contribution, direction: contribution > 0 ? 'increases_risk' : 'decreases_risk' };
       });
       factors.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
       return {
@@ -177,6 +189,7 @@ export function createRiskScorer(options: RiskScorerOptions): RiskScorer {
         model_version: version,
         logit: logit[row] ?? 0,
         intercept: metadata.intercept,
+        ...(imputed[row]?.length ? { imputed: imputed[row] } : {}),
       };
     });
   };

@@ -62,7 +62,7 @@ export type RiskFeatures = Readonly<Record<string, number>>;
 /** How much one feature moved the score, in logit units. */
 export interface ContributingFactor {
   readonly feature: string;
-  /** The raw value given. */
+  /** The raw value given (for an imputed feature, the raw value of the training mean). */
   readonly value: number;
   /** weight × standardised value: the change in logit relative to an applicant at the training mean. */
   readonly contribution: number;
@@ -82,6 +82,8 @@ export interface RiskScore {
   readonly logit: number;
   /** The model's intercept (logit at the training mean). */
   readonly intercept: number;
+  /** Features left out and scored at the training mean (`ScoreOptions.impute`); absent when none was. */
+  readonly imputed?: readonly string[];
 }
 
 /** Default risk bands by probability of default. */

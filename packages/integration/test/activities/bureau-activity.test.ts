@@ -175,6 +175,9 @@ describe('pullCreditReport activity', () => {
       enquiriesLast6Months: 1,
       maxDaysPastDue: 30,
       historyMonths: 72,
+      missedPayments12m: 1,
+      openLoans: 0,
+      revolvingUtilisation: 1,
     });
   });
 });

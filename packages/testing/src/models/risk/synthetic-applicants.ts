@@ -1,3 +1,4 @@
+import { LOAN_RISK_FEATURES } from '@metis/activities/risk';
 import { mulberry32 } from '../../mulberry32.ts';
 // The documented synthetic applicant population the default risk models are trained on.
 // tools/risk/README.md describes the generating process; keep the two in step.
@@ -5,19 +6,8 @@ import { mulberry32 } from '../../mulberry32.ts';
 /** Name and version of the synthetic dataset. */
 export const SYNTHETIC_DATASET = 'metis-synthetic-applicants-v1';
 
-/** Features of the default risk model, in input-column order. */
-export const RISK_FEATURES = [
-  { name: 'credit_score', transform: 'identity', description: 'Bureau score, 300-900.' },
-  { name: 'monthly_income', transform: 'log1p', description: 'Net monthly income in rupees (log-transformed).' },
-  { name: 'debt_to_income', transform: 'identity', description: 'Monthly debt payments, including the new loan, over monthly income.' },
-  { name: 'loan_to_income', transform: 'identity', description: 'Requested amount over annual income.' },
-  { name: 'employment_years', transform: 'identity', description: 'Years with the current employer.' },
-  { name: 'age', transform: 'identity', description: 'Age in years.' },
-  { name: 'missed_payments_12m', transform: 'identity', description: 'Missed payments on the bureau report in the last 12 months.' },
-  { name: 'credit_utilization', transform: 'identity', description: 'Revolving balance over revolving limit, 0-1.' },
-  { name: 'existing_loans', transform: 'identity', description: 'Open loans on the bureau report.' },
-  { name: 'kyc_mismatch', transform: 'identity', description: '1 when KYC documents disagree on name or date of birth, else 0.' },
-] as const;
+/** Features of the default risk model, in input-column order: the features a loan assembles (`loanRiskFeatures`). */
+export const RISK_FEATURES = LOAN_RISK_FEATURES;
 
 /** One synthetic applicant and whether they defaulted. */
 export interface SyntheticApplicant {
