@@ -2,6 +2,8 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
 import { createActivities, requireNativeModules } from '@metis/activities';
 import type { ActivityDeps, MetisActivities } from '@metis/activities';
+import { createReviewBriefActivities, inspectModelFile, loadLlmEngine } from '@metis/activities/llm';
+import type { LlmEngine } from '@metis/activities/llm';
 import { POOLS, taskQueueName } from '@metis/workflows';
 import type { Pool } from '@metis/workflows';
 import { createTenantPayloadCodec } from '@metis/sdk';
@@ -36,6 +38,12 @@ export interface CreateWorkersOptions {
   readonly tenants?: readonly { readonly tenantId: string; readonly webhook?: { readonly url: string; readonly secret: string } }[];
   /** Implementations the built-in activities call: automated journey states, a loan's external checks, payouts, messaging. */
   readonly services?: Omit<ActivityDeps, 'db' | 'objects' | 'webhooks'>;
+  /**
+   * Path of a GGUF model the `ai` pool loads for its LLM activities (analyses, review briefs) when
+   * `services.llm` is not given (default `METIS_LLM_MODEL`); loaded once, shared by every request of
+   * the process, and closed with the workers. Without either, review briefs answer `unavailable`.
+   */
+  readonly llmModel?: string;
   /** Replace or add activities, e.g. test implementations of ones not configured here. */
   readonly activities?: Partial<MetisActivities> & Record<string, (...args: never[]) => Promise<unknown>>;
 }
@@ -71,7 +79,14 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   checkTaskQueuePrefixConfig(config.temporal.taskQueuePrefix);
   installRuntime(options.logLevel ?? 'WARN');
   const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
-  const sizing = sizePools(options.sizing);
+  const llmModel = options.services?.llm || !selected.includes('ai') ? undefined : options.llmModel ?? (process.env['METIS_LLM_MODEL'] || undefined);
+  // A missing or corrupt model fails here, before any connection; its footprint is part of the sizing.
+  const modelFile = llmModel === undefined ? undefined : await inspectModelFile(llmModel);
+  const sizing = sizePools(
+    modelFile
+      ? { ...options.sizing, models: [...(options.sizing?.models ?? []), { name: modelFile.name, kind: 'llm', fileBytes: modelFile.fileBytes, kvBytesPerToken: modelFile.kvBytesPerToken, trainContextSize: modelFile.trainContextSize }] }
+      : options.sizing,
+  );
   const report = options.onSizing ?? ((table: string) => (process.env['NODE_TEST_CONTEXT'] ? undefined : console.log(table)));
   report(formatPoolSizing(sizing, config.temporal.taskQueuePrefix ? { taskQueuePrefix: config.temporal.taskQueuePrefix } : {}), sizing);
   // A worker given an AI activity whose native library is missing fails here, before any connection, naming the package.
@@ -81,14 +96,26 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
     await connection.close();
     throw error;
   });
+  let ownEngine: LlmEngine | undefined;
+  if (llmModel !== undefined) {
+    ownEngine = await loadLlmEngine({ modelPath: llmModel, ...sizing.llm, ...(options.services?.metrics ? { metrics: options.services.metrics } : {}) }).catch(async (error: unknown) => {
+      await connection.close();
+      await resources.close();
+      throw error;
+    });
+  }
+  const llm = options.services?.llm ?? (ownEngine ? { engine: ownEngine } : undefined);
   const webhooks = new Map((options.tenants ?? []).flatMap((t) => (t.webhook ? [[t.tenantId, t.webhook] as const] : [])));
   const activities = {
-    ...createActivities({ db: resources.db, objects: resources.objects, webhooks: (tenantId) => webhooks.get(tenantId), ...options.services }),
+    ...createActivities({ db: resources.db, objects: resources.objects, webhooks: (tenantId) => webhooks.get(tenantId), ...options.services, ...(llm ? { llm } : {}) }),
+    // Registered with or without an engine: a loan's review asks for a brief on every AI worker.
+    ...createReviewBriefActivities({ db: resources.db, engine: llm?.engine, ...(options.services?.metrics ? { metrics: options.services.metrics } : {}) }),
     ...options.activities,
   };
   const closeAll = async (): Promise<void> => {
     await connection.close();
     await resources.close();
+    await ownEngine?.close();
   };
   let workers: Worker[];
   try {

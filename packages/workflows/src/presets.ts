@@ -78,3 +78,14 @@ export const LLM_ACTIVITY = {
   heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3 },
 } as const;
+
+/**
+ * Activity options of a loan's review brief: LLM generation (the engine's 5-minute limit ends inside
+ * each attempt), two attempts at most, and 15 minutes in all, queueing for the AI pool included, so
+ * a loan never waits long for a brief nobody writes.
+ */
+export const REVIEW_BRIEF_ACTIVITY = {
+  ...LLM_ACTIVITY,
+  scheduleToCloseTimeout: '15m',
+  retry: { ...LLM_ACTIVITY.retry, maximumAttempts: 2 },
+} as const;

@@ -12,3 +12,7 @@ export { createLlmActivities, loadAnalysis } from './llm-activities.ts';
 export type { AnalysisUsage, AnalyzeApplicationInput, AnalyzeApplicationResult, LlmActivities, LlmActivityDeps, StoreAnalysisInput, StoredAnalysis } from './llm-activities.ts';
 export { underwritingNoteSchema, underwritingPrompt, RISK_FLAGS, RECOMMENDATIONS, MAX_APPLICATION_CHARS } from './underwriting-note.ts';
 export type { ApplicationFields, Recommendation, RiskFlag, UnderwritingNote, UnderwritingNoteLimits } from './underwriting-note.ts';
+export { checkBriefFields, maskPersonalData, reviewBriefFacts, reviewBriefPrompt, reviewBriefSchema, MAX_BRIEF_FACTS_CHARS } from './review-brief.ts';
+export type { BriefFactSections, BriefFactValue, ReviewBrief, ReviewBriefFacts, ReviewBriefFlag, ReviewBriefLimits, ReviewBriefSources } from './review-brief.ts';
+export { createReviewBriefActivities, loadReviewBrief, reviewBriefAnalysisId, REVIEW_BRIEF_KIND } from './review-brief-activities.ts';
+export type { ReviewBriefActivities, ReviewBriefActivityDeps, ReviewBriefResult, StoreReviewBriefInput, StoredReviewBrief, WriteReviewBriefInput, WriteReviewBriefOutput } from './review-brief-activities.ts';

@@ -8,7 +8,8 @@ import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
 import { assertTenantId } from '../tenancy/tenant-id.ts';
 import { LlmCancelledError } from './errors.ts';
-import type { LlmEngine } from './llm-engine.ts';
+import { completeJsonWithHeartbeats } from './heartbeat-progress.ts';
+import type { LlmCompletion, LlmEngine } from './llm-engine.ts';
 import { underwritingNoteSchema, underwritingPrompt } from './underwriting-note.ts';
 import type { ApplicationFields, UnderwritingNote, UnderwritingNoteLimits } from './underwriting-note.ts';
 
@@ -101,13 +102,25 @@ export interface LlmActivities {
 // Retrying cannot fix these: the input, the model or the limit is wrong.
 const NON_RETRYABLE = new Set(['LLM_INPUT_INVALID', 'LLM_OUTPUT_INVALID', 'LLM_TIMEOUT', 'LLM_MODEL_MISSING', 'LLM_MODEL_CORRUPT', 'LLM_MODEL_LOAD_FAILED', 'LLM_RUNTIME_UNAVAILABLE', 'INVALID_TENANT_ID']);
 
-function toFailure(error: unknown): unknown {
+/** Turn a Metis error into the activity failure Temporal retries or not; other errors pass through. */
+export function toFailure(error: unknown): unknown {
   if (!(error instanceof MetisError)) return error;
   return NON_RETRYABLE.has(error.code)
     ? ApplicationFailure.nonRetryable(error.message, error.code)
     : ApplicationFailure.retryable(error.message, error.code);
 }
 
+/** Return what an activity throws for `error`: the cancellation Temporal gave it when cancelled, else {@link toFailure}. */
+export function activityFailure(error: unknown, ctx: Context): unknown {
+  // A cancelled activity must end with the cancellation Temporal gave it.
+  if (error instanceof LlmCancelledError && ctx.cancellationSignal.aborted) return ctx.cancellationSignal.reason;
+  return toFailure(error);
+}
+
+/** Return the usage of a finished request, in whole ms. */
+export function usageOf(out: LlmCompletion): AnalysisUsage {
+  return { promptTokens: out.promptTokens, generatedTokens: out.generatedTokens, generationMs: Math.round(out.generationMs), queuedMs: Math.round(out.queuedMs), tokensPerSecond: out.tokensPerSecond };
+}
 
 function assertAnalysisId(analysisId: unknown): asserts analysisId is string {
   if (typeof analysisId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(analysisId)) {
@@ -140,46 +153,20 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
   return {
     async analyzeApplication(input) {
       const ctx = Context.current();
-      let tokens = 0;
-      let phase: 'queued' | 'generating' = 'queued';
-      let last = 0;
-      const beat = (): void => {
-        last = Date.now();
-        ctx.heartbeat({ tokens, phase });
-      };
-      // Heartbeats carry progress and are how a cancellation reaches the activity, so they keep
-      // going while the request waits for a sequence.
-      const timer = setInterval(beat, every);
       try {
         assertTenantId(input.tenantId);
         assertAnalysisId(input.analysisId);
         const { system, prompt } = underwritingPrompt(input.application, input.instructions);
-        beat();
-        const out = await deps.engine.completeJson<UnderwritingNote>({
-          system,
-          prompt,
-          schema,
-          signal: ctx.cancellationSignal,
-          labels: { tenant: input.tenantId },
-          onProgress: (progress) => {
-            tokens = progress.tokens;
-            phase = progress.phase;
-            if (Date.now() - last >= 250) beat();
-          },
-        });
+        const out = await completeJsonWithHeartbeats<UnderwritingNote>(deps.engine, { system, prompt, schema, labels: { tenant: input.tenantId } }, every);
         deps.metrics?.count('metis_llm_analyses_total', 1, { tenant: input.tenantId, recommendation: out.value.recommendation });
         return {
           note: out.value,
           model: deps.engine.info.modelName,
           inputSha256: hashData(input.application),
-          usage: { promptTokens: out.promptTokens, generatedTokens: out.generatedTokens, generationMs: Math.round(out.generationMs), queuedMs: Math.round(out.queuedMs), tokensPerSecond: out.tokensPerSecond },
+          usage: usageOf(out),
         };
       } catch (error) {
-        // A cancelled activity must end with the cancellation Temporal gave it.
-        if (error instanceof LlmCancelledError && ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-        throw toFailure(error);
-      } finally {
-        clearInterval(timer);
+        throw activityFailure(error, ctx);
       }
     },
 

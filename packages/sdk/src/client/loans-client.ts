@@ -1,11 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
 import { withTenant } from '@metis/activities/storage';
 import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
+import type { LlmProgress } from '@metis/activities/llm';
 import type { MetisDatabase } from '@metis/activities/storage';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
-import type { LoanPolicy, LoanReview, LoanView } from '@metis/workflows';
+import type { LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
 import { LoanNotFoundError, RequestRefusedError } from '../errors.ts';
@@ -21,6 +23,8 @@ export interface TenantLoans {
   waitForDecision(applicationId: string, options?: { timeoutMs?: number; pollMs?: number; onProgress?: (view: LoanView) => void }): Promise<StoredDecision>;
   /** Record an underwriter's verdict on an application waiting for manual review. */
   review(applicationId: string, review: LoanReview): Promise<LoanView>;
+  /** Return the underwriter's brief of a loan in (or past) manual review, with the tokens written so far while pending; undefined when it has none. */
+  brief(applicationId: string): Promise<(LoanReviewBrief & { readonly progress?: LlmProgress }) | undefined>;
 }
 
 /** Create the loans API of one tenant. */
@@ -107,7 +111,26 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
         throw explainUpdateFailure(error);
       }
     },
+    async brief(applicationId) {
+      const { brief } = await get(applicationId);
+      if (brief?.status !== 'pending') return brief;
+      // While it is written, the AI pool's activity heartbeats its progress; the workflow only knows it is pending.
+      const described = await handle(applicationId).describe().catch(() => undefined);
+      const activity = described?.raw.pendingActivities?.find((a) => a.activityType?.name === 'writeReviewBrief');
+      const progress = await decodeProgress(client, activity?.heartbeatDetails?.payloads);
+      return progress ? { ...brief, progress } : brief;
+    },
   };
+}
+
+/** Decode the first heartbeat detail of a brief's activity (`{ tokens, phase }`) with the client's data converter; undefined when there is none. */
+async function decodeProgress(client: Client, payloads: Payload[] | null | undefined): Promise<LlmProgress | undefined> {
+  if (!payloads?.length) return undefined;
+  const converter = client.workflow.options.loadedDataConverter;
+  let decoded = payloads;
+  for (const codec of [...converter.payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+  const first = decoded[0] ? converter.payloadConverter.fromPayload<Partial<LlmProgress>>(decoded[0]) : undefined;
+  return typeof first?.tokens === 'number' && (first.phase === 'queued' || first.phase === 'generating') ? { tokens: first.tokens, phase: first.phase } : undefined;
 }
 
 /** The ApplicationFailure that failed an Update, if that is what `error` is. */

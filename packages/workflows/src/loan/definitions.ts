@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CreditSummary, DocumentCheck, LoanApplication, RiskAssessment, StoredDecision } from '@metis/activities/loans';
+import type { StoredReviewBrief } from '@metis/activities/llm';
 import type { RuleSetInput } from '@metis/fsm';
 
 /** How a tenant processes loans. */
@@ -55,7 +56,20 @@ export interface LoanView {
   /** The final, stored decision. */
   readonly decision: StoredDecision | null;
   readonly error: string | null;
+  /** The underwriter's LLM brief, once the loan went to manual review (absent otherwise, and in loans started before briefs existed). */
+  readonly brief?: LoanReviewBrief;
 }
+
+/**
+ * Where a loan's review brief stands: `pending` while the AI pool writes it, `completed` with the
+ * stored brief, `unavailable` when the worker has no LLM, `failed` when writing or storing it failed
+ * (the loan goes on either way).
+ */
+export type LoanReviewBrief =
+  | { readonly status: 'pending' }
+  | { readonly status: 'completed'; readonly brief: StoredReviewBrief }
+  | { readonly status: 'unavailable'; readonly reason: string }
+  | { readonly status: 'failed'; readonly error: string };
 
 /** An underwriter's verdict on an application waiting for manual review. */
 export interface LoanReview {

@@ -1,12 +1,13 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CreditSummary, DeadLetterActivities, DocumentCheck, LoanActivities, RiskAssessment, StoredDecision } from '@metis/activities/loans';
+import type { ReviewBriefActivities } from '@metis/activities/llm';
 import type { NotificationActivities } from '@metis/activities/notify';
 import { decide, parseDuration } from '@metis/fsm';
-import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY } from '../presets.ts';
+import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY, REVIEW_BRIEF_ACTIVITY } from '../presets.ts';
 import { MetisOutcome, metisSearchAttributes } from '../search-attributes.ts';
 import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanDecisionWaitMs, loanQuery, loanReviewUpdate } from './definitions.ts';
-import type { LoanReview, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
+import type { LoanReview, LoanReviewBrief, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
 import { createSaga } from './saga.ts';
 
 /** Default high-value threshold: ₹10,00,000. */
@@ -55,8 +56,9 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
   let decision: StoredDecision | null = null;
   let review: LoanReview | undefined;
   let error: string | null = null;
+  let brief: LoanReviewBrief | undefined;
 
-  const view = (): LoanView => ({ tenantId, applicationId: application.applicationId, stage, highValue, steps: [...steps], documents, credit, risk, proposed, decision, error });
+  const view = (): LoanView => ({ tenantId, applicationId: application.applicationId, stage, highValue, steps: [...steps], documents, credit, risk, proposed, decision, error, ...(brief ? { brief } : {}) });
   // The live stage is in the query; search attributes (a visibility write each) change only at the
   // states operators filter on: waiting for review, and the end.
   const VISIBLE: readonly LoanStage[] = ['review', 'done', 'failed'];
@@ -97,6 +99,22 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
       },
     },
   );
+
+  const briefs = proxyActivities<ReviewBriefActivities>({ ...REVIEW_BRIEF_ACTIVITY, taskQueue: taskQueueName('ai', prefix) });
+  const briefStore = proxyActivities<ReviewBriefActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+  const writeBrief = async (sources: Parameters<ReviewBriefActivities['writeReviewBrief']>[0]): Promise<void> => {
+    brief = { status: 'pending' };
+    try {
+      const written = await briefs.writeReviewBrief(sources);
+      if (written.status === 'unavailable') {
+        brief = written;
+        return;
+      }
+      brief = { status: 'completed', brief: await briefStore.storeReviewBrief({ tenantId, applicationId: application.applicationId, workflowId: info.workflowId, result: written.result }) };
+    } catch (e) {
+      brief = { status: 'failed', error: failureMessage(e) };
+    }
+  };
 
   const saga = createSaga();
   const step = { tenantId, application };
@@ -169,8 +187,12 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     steps.push({ step: 'decision', detail: `rules propose ${outcome}` });
 
     let final: StoredDecision = proposed;
+    let briefDone: Promise<void> | undefined;
     if (outcome === 'manual_review') {
       enter('review');
+      // The underwriter's brief is written on the AI pool while the review waits; it never blocks
+      // the review nor fails the loan. Histories recorded before it have no marker and replay without it.
+      if (patched('metis-review-brief')) briefDone = writeBrief({ tenantId, applicationId: application.applicationId, facts, credit: bureau, risk, reasons: [...reasons] });
       await records.setLoanStatus({ tenantId, applicationId: application.applicationId, status: 'manual_review', reasons });
       const timeoutMs = typeof policy.reviewTimeout === 'number' ? policy.reviewTimeout : policy.reviewTimeout ? parseDuration(policy.reviewTimeout) : DEFAULT_REVIEW_TIMEOUT_MS;
       const reviewed = await condition(() => review !== undefined, timeoutMs);
@@ -214,6 +236,8 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     }
     steps.push({ step: 'notification', detail: 'sent' });
     enter('done');
+    // A brief still being written is awaited (bounded by its activity's timeouts), so it is stored even after the decision.
+    await briefDone;
     return view();
   } catch (e) {
     error = failureMessage(e);
