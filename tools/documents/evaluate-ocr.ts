@@ -1,13 +1,15 @@
 // Measure Metis document intelligence on generated noisy documents: classification and
 // field-exact accuracy per type, time per document.
 //   bash scripts/node.sh tools/documents/evaluate-ocr.ts [--pan 60] [--aadhaar 40]
-//        [--bank 20] [--seed eval] [--threads 2] [--det N] [--squeeze S]
-// --det and --squeeze override the detector input size and strip squeeze for cards.
+//        [--bank 20] [--seed eval] [--threads 2] [--det N] [--squeeze S] [--condition NAME]
+// --det and --squeeze override the detector input size and strip squeeze for cards; --condition
+// draws every document under one of the generator's DOCUMENT_CONDITIONS (white_table, flatbed,
+// glare_corner, …) and reports how many readable ones the quality gate refused (false rejects).
 import { parseArgs } from 'node:util';
-import { analyzeDocument } from '@metis/activities/documents';
+import { analyzeDocument, LowQualityDocumentError } from '@metis/activities/documents';
 import { createOcrEngine } from '@metis/activities/ocr';
 import { expectedFields, generateDocument } from '@metis/testing';
-import type { GeneratedDocumentType } from '@metis/testing';
+import type { GenerateDocumentOptions, GeneratedDocumentType } from '@metis/testing';
 
 const { values } = parseArgs({
   options: {
@@ -18,9 +20,10 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     det: { type: 'string' },
     squeeze: { type: 'string' },
+    condition: { type: 'string' },
   },
 });
-
+const condition = values.condition as NonNullable<GenerateDocumentOptions['condition']> | undefined;
 
 const engine = await createOcrEngine({ intraOpThreads: Number(values.threads), ...(values.squeeze ? { squeeze: Number(values.squeeze) } : {}) });
 const plan: [GeneratedDocumentType, number][] = [
@@ -30,6 +33,8 @@ const plan: [GeneratedDocumentType, number][] = [
 ];
 let allExact = 0;
 let allTotal = 0;
+let refused = 0;
+let documents = 0;
 for (const [type, count] of plan) {
   if (count <= 0) continue;
   let exact = 0;
@@ -39,7 +44,8 @@ for (const [type, count] of plan) {
   const times: number[] = [];
   const perField = new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    const doc = await generateDocument({ type, seed: `${values.seed}-${i}` });
+    const doc = await generateDocument({ type, seed: `${values.seed}-${i}`, ...(condition ? { condition } : {}) });
+    documents++;
     const want = expectedFields(doc.truth);
     let got: Record<string, string> = {};
     try {
@@ -48,6 +54,7 @@ for (const [type, count] of plan) {
       if (a.classification.type === type) classified++;
       got = Object.fromEntries(Object.entries(a.fields).map(([k, f]) => [k, f.value]));
     } catch (error) {
+      if (error instanceof LowQualityDocumentError) refused++;
       process.stdout.write(`  ${type} ${doc.seed}: ${(error as Error).message}\n`);
     }
     let allOk = true;
@@ -72,5 +79,8 @@ for (const [type, count] of plan) {
   allExact += exact;
   allTotal += total;
 }
-process.stdout.write(`all: fields exact ${allExact}/${allTotal} (${((allExact / Math.max(1, allTotal)) * 100).toFixed(1)}%)\n`);
+process.stdout.write(
+  `all${condition ? ` (${condition})` : ''}: fields exact ${allExact}/${allTotal} (${((allExact / Math.max(1, allTotal)) * 100).toFixed(1)}%), ` +
+    `refused as low quality ${refused}/${documents} (${((refused / Math.max(1, documents)) * 100).toFixed(1)}%)\n`,
+);
 await engine.dispose();

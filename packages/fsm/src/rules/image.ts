@@ -55,30 +55,75 @@ const qualityParams = z.strictObject({
   max_blur: z.number().min(0).max(1).default(0.6),
   min_brightness: z.number().min(0).max(1).default(0.15),
   max_brightness: z.number().min(0).max(1).default(0.95),
+  min_text_contrast: z.number().min(0).max(1).default(0.12),
+  min_ocr_confidence: z.number().min(0).max(1).default(0.5),
   require_scores: z.boolean().default(false),
 });
 
-/** Validate a document image's blur and brightness scores (supplied by the OCR activity). */
+const unit = z.number().min(0).max(1).optional();
+/** The readability scores the OCR activity adds to a document's metadata (optional: a client may omit them). */
+const readabilitySchema = z.looseObject({ text_contrast: unit, ocr_confidence: unit });
+
+/**
+ * Validate a document image's quality scores (supplied by the OCR activity or the client).
+ *
+ * Metadata with `text_contrast` (ink-to-paper contrast over the detected text, [0, 1]) is judged by
+ * readability: it fails only when that contrast is under `min_text_contrast`, the code then naming
+ * the cause from `brightness_score` (`image_too_dark` under `min_brightness`, `image_too_bright`
+ * over `max_brightness`, else `text_low_contrast`), or, with enough contrast, when `blur_score`
+ * exceeds `max_blur`. Brightness alone never fails it: a card on a white table or a scan is bright
+ * and readable. The OCR activity measures `blur_score` and `brightness_score` over the text regions
+ * too. Metadata without `text_contrast` (scores a client computed over the whole image) keeps the
+ * whole-image checks: blur over `max_blur`, brightness outside [`min_brightness`, `max_brightness`].
+ * Either way `ocr_confidence` (mean recognition confidence, when present) under
+ * `min_ocr_confidence` fails it with `text_unreadable`.
+ */
 export const imageQuality = defineValidationRule({
   name: 'image_quality',
-  description: 'The image is sharp enough (blur_score ≤ max_blur) and neither too dark nor too bright; unscored images pass unless require_scores is set.',
+  description:
+    'The image is readable: its text stands out (text_contrast ≥ min_text_contrast, else too dark, too bright or low contrast) and is sharp (blur_score ≤ max_blur), ' +
+    'and it was recognised confidently (ocr_confidence ≥ min_ocr_confidence); without text_contrast, whole-image brightness must lie within [min_brightness, max_brightness]; ' +
+    'unscored images pass unless require_scores is set.',
   selector: DOCUMENT_FIELDS,
   paramsSchema: qualityParams,
   validate(value, { params: p }) {
     const parsed = documentMetadataSchema.safeParse(value);
-    if (!parsed.success) return notDocument;
+    const scores = readabilitySchema.safeParse(value);
+    if (!parsed.success || !scores.success) return notDocument;
     const { blur_score: blur, brightness_score: light } = parsed.data;
+    const { text_contrast: contrast, ocr_confidence: confidence } = scores.data;
     const out: RuleViolation[] = [];
     if (p.require_scores && (blur === undefined || light === undefined)) {
       out.push({ code: 'image_quality_unscored', message: 'The image has not been scored for blur and brightness yet.' });
     }
-    if (blur !== undefined && blur > p.max_blur) {
-      out.push({ code: 'image_blurry', message: `The image is too blurred (${blur} > ${p.max_blur}): retake it in focus.`, params: { blur_score: blur, max_blur: p.max_blur } });
+    const blurry = (): RuleViolation => ({ code: 'image_blurry', message: `The image is too blurred (${blur} > ${p.max_blur}): retake it in focus.`, params: { blur_score: blur ?? null, max_blur: p.max_blur } });
+    if (contrast !== undefined) {
+      if (contrast < p.min_text_contrast) {
+        const detail = { text_contrast: contrast, min_text_contrast: p.min_text_contrast, brightness_score: light ?? null };
+        if (light !== undefined && light < p.min_brightness) {
+          out.push({ code: 'image_too_dark', message: `The text is too dark to read (contrast ${contrast} < ${p.min_text_contrast}, brightness ${light}): retake it in better light.`, params: detail });
+        } else if (light !== undefined && light > p.max_brightness) {
+          out.push({ code: 'image_too_bright', message: `The text is washed out (contrast ${contrast} < ${p.min_text_contrast}, brightness ${light}): avoid glare and direct light.`, params: detail });
+        } else {
+          out.push({ code: 'text_low_contrast', message: `The text is too faint to read (contrast ${contrast} < ${p.min_text_contrast}): retake it in even light.`, params: detail });
+        }
+      } else if (blur !== undefined && blur > p.max_blur) {
+        out.push(blurry());
+      }
+    } else {
+      if (blur !== undefined && blur > p.max_blur) out.push(blurry());
+      if (light !== undefined && light < p.min_brightness) {
+        out.push({ code: 'image_too_dark', message: `The image is too dark (${light} < ${p.min_brightness}): retake it in better light.`, params: { brightness_score: light, min_brightness: p.min_brightness } });
+      } else if (light !== undefined && light > p.max_brightness) {
+        out.push({ code: 'image_too_bright', message: `The image is overexposed (${light} > ${p.max_brightness}): avoid glare.`, params: { brightness_score: light, max_brightness: p.max_brightness } });
+      }
     }
-    if (light !== undefined && light < p.min_brightness) {
-      out.push({ code: 'image_too_dark', message: `The image is too dark (${light} < ${p.min_brightness}): retake it in better light.`, params: { brightness_score: light, min_brightness: p.min_brightness } });
-    } else if (light !== undefined && light > p.max_brightness) {
-      out.push({ code: 'image_too_bright', message: `The image is overexposed (${light} > ${p.max_brightness}): avoid glare.`, params: { brightness_score: light, max_brightness: p.max_brightness } });
+    if (confidence !== undefined && confidence < p.min_ocr_confidence) {
+      out.push({
+        code: 'text_unreadable',
+        message: `The text could not be read with confidence (${confidence} < ${p.min_ocr_confidence}): retake it flat, in focus and well lit.`,
+        params: { ocr_confidence: confidence, min_ocr_confidence: p.min_ocr_confidence },
+      });
     }
     return out;
   },

@@ -8,3 +8,5 @@ export { createPrng } from './prng.ts';
 export type { Prng } from './prng.ts';
 export { formatRupees, groupDigits, toCardDate } from './identities.ts';
 export { expectedFields } from './expected-fields.ts';
+export { conditionNoise, DOCUMENT_CONDITIONS } from './conditions.ts';
+export type { DocumentCondition } from './conditions.ts';

@@ -12,10 +12,23 @@ export interface NoiseSettings {
   readonly scale: number;
   /** Margin of table around the document, as a fraction of its width. */
   readonly margin: number;
-  /** Uneven lighting: a glare or a shadow centred at (x, y) in [0, 1] with a strength in [0, 1]. */
-  readonly lighting: { readonly kind: 'glare' | 'shadow' | 'none'; readonly x: number; readonly y: number; readonly strength: number };
-  /** Table surface colour and texture seed. */
-  readonly background: { readonly colour: string; readonly textureSeed: number; readonly grain: number };
+  /**
+   * Uneven lighting: a glare or a shadow centred at (x, y) in [0, 1] with a strength in [0, 1];
+   * a glare's `radius` is a fraction of the scene (default 0.6).
+   */
+  readonly lighting: { readonly kind: 'glare' | 'shadow' | 'none'; readonly x: number; readonly y: number; readonly strength: number; readonly radius?: number };
+  /**
+   * Table surface colour and texture seed; `texture` is `wood` (default) or `plain` (a white
+   * table, a scanner lid), `shadow` the opacity of the document's drop shadow (default 0.45).
+   */
+  readonly background: { readonly colour: string; readonly textureSeed: number; readonly grain: number; readonly texture?: 'wood' | 'plain'; readonly shadow?: number };
+  /** Camera tilt: the named edge of the scene recedes by `amount` (a fraction of its length, 0.05-0.15 is mild). */
+  readonly perspective?: { readonly edge: 'top' | 'bottom' | 'left' | 'right'; readonly amount: number };
+  /**
+   * Exposure after the lens: each channel becomes `gain × value + lift × 255`, plus Gaussian sensor
+   * noise of `noise` grey levels (seeded by `noiseSeed`). Low light is a small gain with noise.
+   */
+  readonly exposure?: { readonly gain: number; readonly lift: number; readonly noise: number; readonly noiseSeed: number };
 }
 
 /** Noise levels: `none` renders a clean, straight PNG; `realistic` a degraded phone photo. */
@@ -74,26 +87,30 @@ export function composeScene(doc: DocumentDrawing, noise: NoiseSettings): { svg:
   const defs: string[] = [];
   const layers: string[] = [`<rect width="${W}" height="${H}" fill="${colour}"/>`];
   if (textured) {
+    if ((noise.background.texture ?? 'wood') === 'wood') {
+      defs.push(
+        `<filter id="wood" x="0" y="0" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="0.004 0.09" numOctaves="2" seed="${textureSeed}"/>` +
+          `<feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  0 0 0 0.9 -0.25"/></filter>`,
+      );
+      layers.push(`<rect width="${W}" height="${H}" filter="url(#wood)"/>`);
+    }
     defs.push(
-      `<filter id="wood" x="0" y="0" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="0.004 0.09" numOctaves="2" seed="${textureSeed}"/>` +
-        `<feColorMatrix type="matrix" values="0 0 0 0 0  0 0 0 0 0  0 0 0 0 0  0 0 0 0.9 -0.25"/></filter>`,
       `<filter id="grain" x="0" y="0" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="0.85" numOctaves="1" seed="${textureSeed + 1}"/>` +
         `<feColorMatrix type="matrix" values="0 0 0 0 0.5  0 0 0 0 0.5  0 0 0 0 0.5  0 0 0 ${(grain * 4).toFixed(3)} ${(-grain * 1.6).toFixed(3)}"/></filter>`,
       `<filter id="shadow" x="-10%" y="-10%" width="120%" height="120%"><feGaussianBlur stdDeviation="${(m * 0.25).toFixed(1)}"/></filter>`,
     );
-    layers.push(`<rect width="${W}" height="${H}" filter="url(#wood)"/>`);
   }
   const cx = W / 2;
   const cy = H / 2;
   const place = `translate(${cx.toFixed(2)} ${cy.toFixed(2)}) rotate(${noise.rotationDeg.toFixed(3)}) translate(${(-doc.width / 2).toFixed(2)} ${(-doc.height / 2).toFixed(2)})`;
   if (textured) {
-    layers.push(`<g transform="${place}"><rect x="${m * 0.15}" y="${m * 0.2}" width="${doc.width}" height="${doc.height}" rx="14" fill="#000" opacity="0.45" filter="url(#shadow)"/></g>`);
+    layers.push(`<g transform="${place}"><rect x="${m * 0.15}" y="${m * 0.2}" width="${doc.width}" height="${doc.height}" rx="14" fill="#000" opacity="${noise.background.shadow ?? 0.45}" filter="url(#shadow)"/></g>`);
   }
   defs.push(`<clipPath id="card"><rect width="${doc.width}" height="${doc.height}" rx="${textured ? 14 : 0}"/></clipPath>`);
   layers.push(`<g transform="${place}"><g clip-path="url(#card)">${doc.body}</g></g>`);
   const { kind, x, y, strength } = noise.lighting;
   if (kind === 'glare') {
-    defs.push(`<radialGradient id="light" cx="${x}" cy="${y}" r="0.6"><stop offset="0" stop-color="#fff" stop-opacity="${strength.toFixed(3)}"/><stop offset="1" stop-color="#fff" stop-opacity="0"/></radialGradient>`);
+    defs.push(`<radialGradient id="light" cx="${x}" cy="${y}" r="${noise.lighting.radius ?? 0.6}"><stop offset="0" stop-color="#fff" stop-opacity="${strength.toFixed(3)}"/><stop offset="1" stop-color="#fff" stop-opacity="0"/></radialGradient>`);
     layers.push(`<rect width="${W}" height="${H}" fill="url(#light)"/>`);
   } else if (kind === 'shadow') {
     defs.push(`<linearGradient id="light" x1="${x}" y1="${y}" x2="${1 - x}" y2="${1 - y}"><stop offset="0" stop-color="#000" stop-opacity="${strength.toFixed(3)}"/><stop offset="1" stop-color="#000" stop-opacity="0"/></linearGradient>`);

@@ -3,14 +3,14 @@ import { UnreadableDocumentError } from '../../ocr/errors.ts';
 import { decodeImage } from '../../ocr/image-input.ts';
 import type { ImageLimits, RgbImage } from '../../ocr/image-input.ts';
 import type { OcrEngine, OcrLine, PendingLine } from '../../ocr/ocr-engine.ts';
-import { measureQuality } from '../../ocr/quality.ts';
+import { measureReadability } from '../../ocr/quality.ts';
 import { classifyDocument } from './classify.ts';
 import { LowQualityDocumentError, WrongDocumentTypeError } from './errors.ts';
 import { extractBankStatementFields } from './extract-bank-statement.ts';
 import { extractAadhaarFields, extractPanFields } from './extract-cards.ts';
 import { layoutLines, layoutRows } from './text-layout.ts';
 import type { ClassifiedType, DocumentAnalysis, DocumentType, RawField } from './types.ts';
-import { validateFields, validateImage } from './validate-fields.ts';
+import { validateFields, validateImageQuality, validateImageSize } from './validate-fields.ts';
 import type { ImageRuleParams } from './validate-fields.ts';
 
 /** Options of one document analysis. */
@@ -19,7 +19,11 @@ export interface AnalyzeOptions {
   readonly expectedType?: DocumentType;
   /** Parameters of the `image_size` / `image_quality` rules (the journey's). */
   readonly imageRules?: ImageRuleParams;
-  /** Throw `LowQualityDocumentError` (before OCR) when an image rule fails (default true). */
+  /**
+   * Throw `LowQualityDocumentError` when an image rule fails (default true): `image_size` and
+   * `image_quality` (scored on the detected text regions) after detection, before reading; then
+   * `image_quality` again with the recognition confidence after reading.
+   */
   readonly rejectLowQuality?: boolean;
   /** Registry holding the validation rules (default: the fsm built-ins). */
   readonly validationRegistry?: ValidationRegistry;
@@ -87,26 +91,26 @@ async function readLines(engine: OcrEngine, image: RgbImage, pending: readonly P
   return { lines: done, count };
 }
 
+/** Mean recognition confidence per character of the lines read, or undefined when nothing was read. */
+function readConfidence(lines: readonly OcrLine[]): number | undefined {
+  const chars = lines.reduce((n, l) => n + l.text.length, 0);
+  return chars > 0 ? Math.round((lines.reduce((s, l) => s + l.confidence * l.text.length, 0) / chars) * 1000) / 1000 : undefined;
+}
+
 /**
- * Read a document image: check its header, decode, score blur and brightness, run OCR, classify it,
- * extract and validate the fields of its type. Throws `UnreadableDocumentError`,
- * `LowQualityDocumentError` or `WrongDocumentTypeError` with a clear reason instead of guessing.
+ * Read a document image: check its header and size, decode, detect the text, judge its readability
+ * (contrast, sharpness and brightness of the text regions, not of the whole photo), run OCR, check
+ * the recognition confidence, classify it, extract and validate the fields of its type. Throws
+ * `UnreadableDocumentError`, `LowQualityDocumentError` or `WrongDocumentTypeError` with a clear
+ * reason instead of guessing.
  */
 export async function analyzeDocument(engine: OcrEngine, bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
   const t0 = performance.now();
+  const reject = options.rejectLowQuality !== false;
   const { header, image } = await decodeImage(bytes, options.limits);
-  const quality = measureQuality(image);
-  const metadata = {
-    mime_type: header.mimeType,
-    bytes: header.bytes,
-    width: header.width,
-    height: header.height,
-    blur_score: quality.blurScore,
-    brightness_score: quality.brightnessScore,
-    laplacian_variance: quality.laplacianVariance,
-  };
-  const imageViolations = validateImage(metadata, options.imageRules, options.validationRegistry);
-  if (imageViolations.length > 0 && options.rejectLowQuality !== false) throw new LowQualityDocumentError(imageViolations);
+  const size = { mime_type: header.mimeType, bytes: header.bytes, width: header.width, height: header.height };
+  // Size violations are reported together with the readability ones, after detection (which is cheap).
+  const sizeViolations = validateImageSize(size, options.imageRules, options.validationRegistry);
   options.onProgress?.('decoded');
   const t1 = performance.now();
   const page = image.height > image.width * 1.2;
@@ -115,10 +119,27 @@ export async function analyzeDocument(engine: OcrEngine, bytes: Uint8Array, opti
     ...(options.squeeze !== undefined ? { squeeze: options.squeeze } : page ? { squeeze: 1 } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  const tq = performance.now();
+  const quality = measureReadability(image, detected.lines.map((l) => l.rect));
+  const scored = {
+    ...size,
+    blur_score: quality.blurScore,
+    brightness_score: quality.brightnessScore,
+    text_contrast: quality.textContrast,
+    text_regions: quality.textRegions,
+    quality_scope: quality.scope,
+    laplacian_variance: quality.laplacianVariance,
+  };
+  const qualityViolations = validateImageQuality(scored, options.imageRules, options.validationRegistry);
+  if ((sizeViolations.length > 0 || qualityViolations.length > 0) && reject) throw new LowQualityDocumentError([...sizeViolations, ...qualityViolations]);
   const t2 = performance.now();
   const read = await readLines(engine, image, detected.lines, options);
   options.onProgress?.('recognized');
   const t3 = performance.now();
+  const confidence = readConfidence(read.lines);
+  const metadata = confidence === undefined ? scored : { ...scored, ocr_confidence: confidence };
+  const imageViolations = [...sizeViolations, ...(confidence === undefined ? qualityViolations : validateImageQuality(metadata, options.imageRules, options.validationRegistry))];
+  if (imageViolations.length > 0 && reject) throw new LowQualityDocumentError(imageViolations);
   const lines = layoutLines(read.lines);
   if (lines.length === 0) throw new UnreadableDocumentError('no_text', 'no text was found in the image');
   const classification = classifyDocument(lines, image);
@@ -139,7 +160,7 @@ export async function analyzeDocument(engine: OcrEngine, bytes: Uint8Array, opti
     linesDetected: detected.lines.length,
     linesRead: read.count,
     timings: {
-      decodeMs: round(t1 - t0),
+      decodeMs: round(t1 - t0 + (t2 - tq)),
       detectMs: round(detected.timings.detectMs),
       directionMs: round(detected.timings.directionMs),
       recognizeMs: round(t3 - t2),

@@ -50,8 +50,17 @@ export function validateFields(type: DocumentType, raw: Readonly<Record<string, 
   return { fields, missing };
 }
 
+/** Check image metadata with the `image_size` rule (bytes, dimensions, type: cheap, before any OCR). */
+export function validateImageSize(metadata: DocumentMetadata, params: ImageRuleParams = {}, registry: ValidationRegistry = defaultValidationRegistry): FieldViolation[] {
+  return runRule(registry, 'image_size', 'document', { ...metadata }, params.image_size);
+}
+
+/** Check image metadata, readability scores included (`text_contrast`, `ocr_confidence`), with the `image_quality` rule. */
+export function validateImageQuality(metadata: DocumentMetadata, params: ImageRuleParams = {}, registry: ValidationRegistry = defaultValidationRegistry): FieldViolation[] {
+  return runRule(registry, 'image_quality', 'document', { ...metadata }, params.image_quality);
+}
+
 /** Check image metadata with the `image_size` and `image_quality` rules. */
 export function validateImage(metadata: DocumentMetadata, params: ImageRuleParams = {}, registry: ValidationRegistry = defaultValidationRegistry): FieldViolation[] {
-  const value = { ...metadata } as unknown as JsonValue;
-  return [...runRule(registry, 'image_size', 'document', value, params.image_size), ...runRule(registry, 'image_quality', 'document', value, params.image_quality)];
+  return [...validateImageSize(metadata, params, registry), ...validateImageQuality(metadata, params, registry)];
 }
