@@ -12,6 +12,10 @@ import type { Metrics } from './metrics/metrics.ts';
 import { createDeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
 import type { DeadLetterActivities } from './dead-letters/dead-letter-activities.ts';
 import { createDocumentActivities } from './documents/document-activities.ts';
+import { createDocumentVerificationActivities } from './documents/verify-journey-documents.ts';
+import type { DocumentVerificationActivities } from './documents/verify-journey-documents.ts';
+import type { DocumentVerificationDeps } from './documents/document-verifier.ts';
+import { createLoanDocumentCheck } from './documents/loan-document-check.ts';
 import type { DocumentActivities } from './documents/document-activities.ts';
 import { createJourneyActivities } from './journeys/journey-activities.ts';
 import type { JourneyActivities, JourneyAutomation } from './journeys/journey-activities.ts';
@@ -47,12 +51,14 @@ export interface ActivityDeps {
   readonly disbursement?: DisbursementProvider;
   /** Each tenant's webhook endpoint. */
   readonly webhooks?: (tenantId: string) => WebhookEndpoint | undefined;
+  /** OCR settings of the built-in `metis.verify_documents` (default: the shared PP-OCRv4 engine). */
+  readonly documentVerification?: Pick<DocumentVerificationDeps, 'ocr' | 'ocrOptions'>;
   /** E-mail and SMS provider (default: the outbox). */
   readonly messaging?: MessagingProvider;
 }
 
 /** Every Metis activity, as workflows see them. */
-export type MetisActivities = DocumentActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & Partial<BureauActivities> & Partial<LlmActivities>;
+export type MetisActivities = DocumentActivities & DocumentVerificationActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & Partial<BureauActivities> & Partial<LlmActivities>;
 
 /** Create every Metis activity from its dependencies. */
 export function createActivities(deps: ActivityDeps): MetisActivities {
@@ -72,11 +78,14 @@ export function createActivities(deps: ActivityDeps): MetisActivities {
         },
       }
     : {};
+  const verification: DocumentVerificationDeps = { db: deps.db, objects: deps.objects, ...deps.documentVerification, ...(deps.metrics ? { metrics: deps.metrics } : {}) };
+  const verifyLoanDocuments = createLoanDocumentCheck(verification);
   const assessRisk = createLoanRiskCheck({ objects: deps.objects, ...deps.risk, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   return {
     ...createDocumentActivities(deps),
+    ...createDocumentVerificationActivities(verification),
     ...createJourneyActivities({ db: deps.db, ...(deps.automations ? { automations: deps.automations } : {}) }),
-    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), checks: { assessRisk, ...builtInChecks, ...deps.loanChecks } }),
+    ...createLoanActivities({ db: deps.db, ...(deps.disbursement ? { disbursement: deps.disbursement } : {}), checks: { assessRisk, verifyLoanDocuments, ...builtInChecks, ...deps.loanChecks } }),
     ...(bureau ?? {}),
     ...(deps.llm ? createLlmActivities({ db: deps.db, engine: deps.llm.engine, ...(deps.llm.note ? { note: deps.llm.note } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) }) : {}),
     ...createNotificationActivities({ db: deps.db, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}), ...(deps.messaging ? { messaging: deps.messaging } : {}) }),

@@ -26,7 +26,9 @@ async function historyEvents(workflowId: string): Promise<string[]> {
 
 describe('KYC journeys on the real Temporal server', () => {
   before(async () => {
-    workers = await createWorkers({ config, services: { automations: { 'kyc.document_verification': verifyDocumentsForTests } } });
+    // The sample tenants name the built-in metis.verify_documents; these tests steer its outcome by
+    // applicant id with their own implementation of that activity (the OCR path has its own tests).
+    workers = await createWorkers({ config, activities: { verifyJourneyDocuments: verifyDocumentsForTests } });
     metis = await createMetis({
       ...config,
       tenants: [

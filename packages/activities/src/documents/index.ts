@@ -24,3 +24,12 @@ export { heartbeatIfActivity, isPermanentError, toActivityFailure } from './inte
 export { extractFieldsFromLines } from './intelligence/external-lines.ts';
 export type { ExternalLine } from './intelligence/external-lines.ts';
 export { extractFields } from './intelligence/analyze.ts';
+export { createDocumentVerificationActivities } from './verify-journey-documents.ts';
+export type { DocumentVerificationActivities, VerifyJourneyDocumentsInput } from './verify-journey-documents.ts';
+export { createDocumentVerifier, RESUBMIT_REASONS } from './document-verifier.ts';
+export type { DocumentOutcome, DocumentVerificationDeps, DocumentVerifier } from './document-verifier.ts';
+export { createLoanDocumentCheck } from './loan-document-check.ts';
+export type { LoanDocumentCheckOptions } from './loan-document-check.ts';
+export * as verification from './verification/index.ts';
+export { documentTypeOfField, verificationParams, VerificationParamsError } from './verification-params.ts';
+export type { DocumentToVerify, VerificationPlan } from './verification-params.ts';

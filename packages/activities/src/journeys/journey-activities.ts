@@ -60,6 +60,15 @@ export interface AutomationInput {
   readonly data: JsonRecord;
   /** Earlier automated results, by state. */
   readonly results: Readonly<Record<string, JsonRecord>>;
+  /** The automation the state names in its config, with its params; it is looked up by that name first. */
+  readonly automation?: { readonly name: string; readonly params: JsonRecord };
+}
+
+/** Which journey of an applicant to read the status of. */
+export interface JourneyStatusInput {
+  readonly tenantId: string;
+  readonly journeyType: string;
+  readonly applicantId: string;
 }
 
 /** What the worker gives an automation besides its input. */
@@ -106,6 +115,8 @@ export interface JourneyActivityDeps {
 export interface JourneyActivities {
   /** Write the audit row, move the projection forward and append the events, in one transaction, once. */
   recordJourneyTransition(input: RecordTransitionInput): Promise<{ duplicate: boolean }>;
+  /** Return the status of an applicant's journey from the projection (`active`, `done`, …), or `not_started`. */
+  readJourneyStatus(input: JourneyStatusInput): Promise<string>;
   /** Run an automated state's implementation, heartbeating while it runs; ends as cancelled when the attempt is cancelled. */
   runJourneyAutomation(input: AutomationInput): Promise<JsonRecord>;
   /**
@@ -157,11 +168,21 @@ export function createJourneyActivities(deps: JourneyActivityDeps): JourneyActiv
       return { duplicate: rows[0]?.duplicate === true };
     },
 
+    async readJourneyStatus(input) {
+      const row = await withTenant(deps.db, input.tenantId, (trx) =>
+        trx.selectFrom('journeys').select('status').where('journey_type', '=', input.journeyType).where('applicant_id', '=', input.applicantId).executeTakeFirst(),
+      );
+      return row?.status ?? 'not_started';
+    },
+
     async runJourneyAutomation(input) {
-      const automation = deps.automations?.[`${input.journeyType}.${input.state}`] ?? deps.automations?.[input.state];
+      const named = input.automation?.name;
+      const automation = named ? deps.automations?.[named] : (deps.automations?.[`${input.journeyType}.${input.state}`] ?? deps.automations?.[input.state]);
       if (!automation) {
         throw ApplicationFailure.nonRetryable(
-          `automated state ${input.journeyType}.${input.state} is not configured: pass an implementation in \`automations\` to createWorkers`,
+          named
+            ? `automation ${named} of state ${input.journeyType}.${input.state} is not configured: pass an implementation named ${named} in \`automations\` to createWorkers`
+            : `automated state ${input.journeyType}.${input.state} is not configured: pass an implementation in \`automations\` to createWorkers`,
           'AutomationNotConfigured',
         );
       }

@@ -119,7 +119,7 @@ export const underwrittenLoanJourney: JourneyConfigInput = {
     employment_years: { type: 'number', label: 'Years in current employment' },
     accept_terms: { type: 'boolean', label: 'I accept the loan agreement and the credit bureau check' },
     bank_statement: { type: 'document', label: 'Bank statement (last 6 months)', pii: true },
-    salary_slip: { type: 'document', label: 'Latest salary slip', pii: true },
+    salary_slip: { type: 'document', label: 'Latest salary slip (optional)', pii: true },
   },
   states: [
     {
@@ -140,7 +140,7 @@ export const underwrittenLoanJourney: JourneyConfigInput = {
     {
       state_name: 'documents',
       valid_next_states: ['underwriting'],
-      required_fields: ['bank_statement', 'salary_slip'],
+      required_fields: ['bank_statement'],
       validation_rules: ['image_size', 'image_quality'],
     },
     {

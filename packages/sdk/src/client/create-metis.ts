@@ -129,7 +129,7 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
         c = {
           tenantId,
           documents,
-          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix, documents),
+          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix, documents, entry.definition.loanPolicy),
           loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix),
           deadLetters: tenantDeadLetters(client, resources.db, tenantId),
           analyses: tenantAnalyses(client, tenantId, prefix),

@@ -12,7 +12,7 @@ import {
   MetisState,
   taskQueueName,
 } from '@metis/workflows';
-import type { JourneyStepRequest, JourneyStepResult, JourneyView } from '@metis/workflows';
+import type { JourneyStepRequest, JourneyStepResult, JourneyView, LoanPolicy } from '@metis/workflows';
 import { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
 import type { TenantDocuments } from './documents-client.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
@@ -74,7 +74,9 @@ export interface TenantJourneys {
 }
 
 /** Create the journeys API of one tenant. */
-export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments): TenantJourneys {
+export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments, loanPolicy?: LoanPolicy): TenantJourneys {
+  // Journeys that underwrite loans carry the tenant's loan policy; others do not need it.
+  const underwrites = (journey: Journey): boolean => journey.states.some((s) => s.automation?.name === 'metis.underwrite_loan');
   const journeyFor = (journeyType: string): Journey => {
     const journey = configs.get(journeyType);
     if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);
@@ -95,7 +97,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const startWorkflowOperation = new WithStartWorkflowOperation(journeyWorkflow, {
         workflowId,
         taskQueue: taskQueueName('interactive', prefix),
-        args: [{ tenantId, applicantId, config: journey.config }],
+        args: [{ tenantId, applicantId, config: journey.config, ...(loanPolicy && underwrites(journey) ? { loanPolicy } : {}) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: metisSearchAttributes(tenantId, journeyType, journey.initialState),
@@ -121,7 +123,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const uploaded: JsonObject = {};
       for (const [field, doc] of Object.entries(options.documents ?? {})) {
         const stored = await documents.upload({ kind: doc.kind, body: doc.body, ...(doc.contentType ? { contentType: doc.contentType } : {}) });
-        uploaded[field] = { ...doc.metadata, document_id: stored.documentId, bytes: stored.sizeBytes, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
+        uploaded[field] = { ...doc.metadata, document_id: stored.documentId, kind: doc.kind, bytes: stored.sizeBytes, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
       }
       data = { ...data, ...uploaded };
       return update(

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { LoanPolicy } from '../loan/definitions.ts';
 import type { JourneyConfigInput, JourneyDescription, JourneyEventInput, JsonObject, PersistedJourney } from '@metis/fsm';
 
 /** What starts (or continues) a journey workflow. */
@@ -17,6 +18,8 @@ export interface JourneyWorkflowInput {
   readonly startedAt?: string;
   /** Transitions already made before this run (for continue-as-new). */
   readonly carriedSteps?: number;
+  /** The tenant's loan policy, for a state that runs the built-in `metis.underwrite_loan`. */
+  readonly loanPolicy?: LoanPolicy;
 }
 
 /** A step sent by the applicant, the tenant's service or an operator. */

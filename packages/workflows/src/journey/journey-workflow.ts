@@ -4,7 +4,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -15,9 +14,10 @@ import {
 import type { JourneyActivities } from '@metis/activities/journeys';
 import { createJourney, JourneyStepError } from '@metis/fsm';
 import type { JourneyEventInput, JsonObject, PersistedJourney, StepSuccess } from '@metis/fsm';
-import { automationActivity, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
+import { LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
+import { runStateAutomation } from './automations.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from '../search-attributes.ts';
-import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
+import { taskQueuePrefix } from '../task-queues.ts';
 import { transitionBusinessEvents } from './business-events.ts';
 import type { BusinessEvent } from './business-events.ts';
 import { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, MIGRATION_REFUSED, STEP_REJECTED } from './definitions.ts';
@@ -41,7 +41,6 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
   // The audit write runs as a local activity: in the same workflow task as the Update, so a step's
   // round trip is one trip to the server plus one database transaction.
   const storage = proxyLocalActivities<JourneyActivities>(LOCAL_STORAGE_ACTIVITY);
-  const automationQueue = taskQueueName('interactive', prefix);
 
   const journey = createJourney(input.config);
   let snapshot: PersistedJourney = input.snapshot ? journey.validateSnapshot(input.snapshot) : journey.initial({ data: input.initialData ?? {}, ...(input.startedAt ? { asOf: input.startedAt } : {}) });
@@ -176,21 +175,26 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
     // The activity heartbeats while tenant code runs; each attempt may last as long as the state
     // (the timer below cancels it then). Only the scheduled activity's timeouts differ from older
     // builds, and replay does not compare them, so old histories replay without a patch.
-    const automation = proxyActivities<JourneyActivities>({ ...automationActivity(state.timeoutMs), taskQueue: automationQueue });
     automationRunning = true;
     let outcome: { kind: 'result'; result: JsonObject } | { kind: 'timeout' } | { kind: 'failed'; message: string };
     try {
       // The result is checked as JSON by the journey when it is applied.
-      const work = async (): Promise<JsonObject> =>
-        (await automation.runJourneyAutomation({
-          tenantId: input.tenantId,
-          journeyType: journey.journeyType,
-          journeyVersion: journey.version,
-          applicantId: input.applicantId,
-          state: state.name,
-          data: snapshot.context.data,
-          results: snapshot.context.results,
-        })) as JsonObject;
+      const work = (): Promise<JsonObject> =>
+        runStateAutomation({
+          input: {
+            tenantId: input.tenantId,
+            journeyType: journey.journeyType,
+            journeyVersion: journey.version,
+            applicantId: input.applicantId,
+            state: state.name,
+            data: snapshot.context.data,
+            results: snapshot.context.results,
+          },
+          automation: state.automation,
+          timeoutMs: state.timeoutMs,
+          prefix,
+          loanPolicy: input.loanPolicy,
+        });
       const result = state.timeoutMs === null ? await work() : await CancellationScope.withTimeout(state.timeoutMs, work);
       outcome = { kind: 'result', result };
     } catch (error) {

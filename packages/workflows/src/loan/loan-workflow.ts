@@ -10,6 +10,9 @@ import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanDecisionWaitMs, loanQuer
 import type { LoanReview, LoanReviewBrief, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
 import { createSaga } from './saga.ts';
 
+/** Error types of a risk model that cannot score (none registered, unusable, inputs refused): the loan goes to review. */
+const RISK_UNAVAILABLE: readonly string[] = ['RISK_MODEL_NOT_FOUND', 'RISK_MODEL_INVALID', 'RISK_INPUT_INVALID', 'NATIVE_MODULE_MISSING'];
+
 /** Default high-value threshold: ₹10,00,000. */
 export const DEFAULT_HIGH_VALUE_THRESHOLD = 1_000_000;
 const DEFAULT_REVIEW_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
@@ -148,8 +151,18 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
       await pullBureau();
     }
     enter('risk');
-    risk = await ai.assessRisk({ ...step, credit });
-    steps.push({ step: 'risk', detail: `${risk.riskCategory} (${risk.riskScore.toFixed(3)}, model ${risk.modelVersion})` });
+    // A tenant without a usable model is decided by a person, as when the bureau is down.
+    let riskDown = null as string | null;
+    try {
+      risk = await ai.assessRisk({ ...step, credit });
+      steps.push({ step: 'risk', detail: `${risk.riskCategory} (${risk.riskScore.toFixed(3)}, model ${risk.modelVersion})` });
+    } catch (e) {
+      if (!RISK_UNAVAILABLE.includes(failureType(e) ?? '')) throw e;
+      riskDown = failureMessage(e);
+      steps.push({ step: 'risk', detail: `unavailable: ${riskDown}` });
+    }
+    // Assigned in the try above; read it back with its declared type.
+    const scored: RiskAssessment | null = risk;
 
     enter('decision');
     // Assigned inside the step closures above, so read them back with their declared types.
@@ -167,15 +180,17 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
       documents: { verified: docs?.verified ?? false },
       ...(bureau ? { bureau: { score: bureau.score, history_months: bureau.historyMonths, max_dpd: bureau.maxDaysPastDue, enquiries_6m: bureau.enquiriesLast6Months } } : {}),
     };
-    const verdict = decide(policy.ruleSet, facts, { modelScore: risk.riskScore });
+    const verdict = decide(policy.ruleSet, facts, scored ? { modelScore: scored.riskScore } : {});
     const reasons = [...verdict.reasons];
     let outcome = verdict.outcome;
     if (bureauDown) reasons.push(`Credit bureau unavailable (${bureauDown}) → manual_review`);
+    if (riskDown) reasons.push(`Risk model unavailable (${riskDown}) → manual_review`);
     if (outcome !== 'reject' && docs && !docs.verified) reasons.push('Documents not verified → manual_review');
     if (outcome !== 'reject' && highValue) reasons.push(`Amount ₹${application.amount} above the high-value threshold ₹${threshold} → manual_review`);
     // Without a credit report nothing can be decided automatically (a model score without bureau
     // data proves nothing); otherwise a rules rejection stands and other flags ask for review.
-    if (bureauDown || (outcome !== 'reject' && (highValue || !docs?.verified))) outcome = 'manual_review';
+    if (bureauDown || (outcome !== 'reject' && (riskDown || highValue || !docs?.verified))) outcome = 'manual_review';
+    const riskRecord = scored ? { risk: { riskScore: scored.riskScore, riskCategory: scored.riskCategory, modelVersion: scored.modelVersion, contributingFactors: scored.contributingFactors } } : {};
     proposed = {
       outcome,
       confidence: verdict.confidence,
@@ -183,6 +198,7 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
       conditions: [...verdict.conditions],
       ...(verdict.cappedAmount != null ? { approvedAmount: verdict.cappedAmount } : {}),
       decidedBy: 'rules',
+      ...riskRecord,
     };
     steps.push({ step: 'decision', detail: `rules propose ${outcome}` });
 
@@ -205,6 +221,7 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
           conditions: proposed.conditions,
           ...(r.approvedAmount !== undefined ? { approvedAmount: r.approvedAmount } : proposed.approvedAmount !== undefined ? { approvedAmount: proposed.approvedAmount } : {}),
           decidedBy: r.reviewer,
+          ...riskRecord,
         };
         steps.push({ step: 'review', detail: `${r.reviewer}: ${r.outcome}` });
       } else {

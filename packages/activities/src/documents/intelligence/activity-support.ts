@@ -4,6 +4,7 @@ import { InvalidTenantIdError, MetisError, ObjectKeyError, ObjectNotFoundError }
 import { UnreadableDocumentError } from '../../ocr/errors.ts';
 import { InvalidRiskInputError, RiskModelInvalidError, RiskModelNotFoundError } from '../../risk/errors.ts';
 import { LowQualityDocumentError, WrongDocumentTypeError } from './errors.ts';
+import { VerificationParamsError } from '../verification-params.ts';
 
 /** Heartbeat when running inside a Temporal activity; do nothing elsewhere (scripts, tests, the CLI). */
 export function heartbeatIfActivity(details?: unknown): void {
@@ -35,6 +36,7 @@ const PERMANENT = [
   ObjectKeyError,
   ObjectNotFoundError,
   InvalidTenantIdError,
+  VerificationParamsError,
 ];
 
 /** Report whether retrying cannot fix an error (bad input, missing object or model). */
