@@ -113,6 +113,8 @@ try {
     await loan.submit(applicantId, 'loan', 'documents', {}, { documents: { bank_statement: file(docs.statement, 'bank-statements') } });
     console.log('  loan      application → documents → underwriting (loan processing as a child workflow)');
     const applicationId = `journey-${applicantId}`;
+    // The underwriting state starts the loan once it has read the KYC status.
+    await waitFor(() => client.loans.get(applicationId).then(() => true, () => undefined), 60_000, 'the loan to start');
     const decided = await client.loans.waitForDecision(applicationId);
     const view = await client.loans.get(applicationId);
     if (view.risk) {

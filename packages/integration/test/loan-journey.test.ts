@@ -180,6 +180,8 @@ describe('the loan journey underwritten by loan processing as a child workflow (
     await kycDone(acme, applicantId);
     await apply(metis, acme, applicantId, { amount: 1_500_000, tenureMonths: 60, monthlyIncome: 400_000, pan: panWithScore(790, 900) });
 
+    // The underwriting state starts the loan after reading the KYC status: wait until it exists.
+    await waitFor(() => metis.tenant(acme).loans.get(applicationId).then(() => true, () => undefined), 30_000, 'the child loan to start');
     const proposal = await metis.tenant(acme).loans.waitForDecision(applicationId);
     assert.equal(proposal.outcome, 'manual_review');
     assert.ok(proposal.reasons.some((r) => r.includes('high-value')), proposal.reasons.join('\n'));

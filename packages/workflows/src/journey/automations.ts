@@ -1,9 +1,9 @@
-import { ApplicationFailure, executeChild, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyActivities } from '@temporalio/workflow';
 import type { DocumentVerificationActivities } from '@metis/activities/documents';
 import type { AutomationInput, JourneyActivities, JsonRecord } from '@metis/activities/journeys';
 import type { LoanApplication } from '@metis/activities/loans';
 import type { JsonObject, JsonValue, StateAutomation } from '@metis/fsm';
-import { automationActivity, LOCAL_STORAGE_ACTIVITY } from '../presets.ts';
+import { automationActivity, STORAGE_ACTIVITY } from '../presets.ts';
 import { metisSearchAttributes } from '../search-attributes.ts';
 import { taskQueueName } from '../task-queues.ts';
 import { loanWorkflowId } from '../loan/definitions.ts';
@@ -117,7 +117,9 @@ export async function runStateAutomation(run: AutomationRun): Promise<JsonObject
   }
   if (automation?.name === BUILT_IN_AUTOMATIONS.underwriteLoan) {
     if (!run.loanPolicy) invalid(`tenant ${input.tenantId} has no loan policy: add loanPolicy to its definition to underwrite loans in a journey`);
-    const storage = proxyLocalActivities<JourneyActivities>(LOCAL_STORAGE_ACTIVITY);
+    // A regular activity, not a local one: the step's audit write (a local activity) may still be
+    // in flight, and two local activities resolving together would reorder commands on replay.
+    const storage = proxyActivities<JourneyActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', run.prefix) });
     const kycStatus = await storage.readJourneyStatus({ tenantId: input.tenantId, journeyType: 'kyc', applicantId: input.applicantId });
     const application = loanApplicationFromJourney(input.applicantId, input.data, automation.params, kycStatus);
     const loan = await executeChild(loanProcessingWorkflow, {
