@@ -110,7 +110,9 @@ try {
       employment_years: 6,
       accept_terms: true,
     });
-    await loan.submit(applicantId, 'loan', 'documents', {}, { documents: { bank_statement: file(docs.statement, 'bank-statements') } });
+    // Zenith's rules want the client's quality scores with every image (its page measured them before upload).
+    const scored = { ...file(docs.statement, 'bank-statements'), metadata: { width: docs.statement.width, height: docs.statement.height, blur_score: 0.1, brightness_score: 0.7 } };
+    await loan.submit(applicantId, 'loan', 'documents', {}, { documents: { bank_statement: scored } });
     console.log('  loan      application → documents → underwriting (loan processing as a child workflow)');
     const applicationId = `journey-${applicantId}`;
     // The underwriting state starts the loan once it has read the KYC status.
@@ -131,7 +133,7 @@ try {
       if (brief.status === 'completed') {
         console.log(`  brief     ${stack.llm.generated ? '(generated model: words without meaning) ' : ''}summary: ${brief.brief.brief.summary.slice(0, 160)}`);
         console.log(`  brief     flags: ${brief.brief.brief.flags.map((f) => `${f.flag} [${f.fields.join(', ')}]`).join('; ') || '(none)'}; questions: ${brief.brief.brief.questions.length}`);
-      } else console.log(`  brief     ${brief.status}`);
+      } else console.log(`  brief     ${brief.status}: ${brief.status === 'failed' ? brief.error : brief.status === 'unavailable' ? brief.reason : ''}`);
       const reviewed = await client.loans.review(applicationId, { outcome: 'approve', reviewer: 'demo-underwriter', reason: 'income verified by phone', approvedAmount: 200_000 });
       console.log(`  review    demo-underwriter: ${reviewed.decision?.outcome ?? '?'}, ₹${reviewed.decision?.approvedAmount ?? plan.amount}`);
     }

@@ -57,9 +57,11 @@ export interface ReviewBriefSources {
   readonly reasons: readonly string[];
 }
 
-/** Longest prompt text of a brief (the facts and reasons), in characters. */
-export const MAX_BRIEF_FACTS_CHARS = 4000;
-const MAX_VALUE_CHARS = 160;
+/** Longest prompt text of a brief (the facts and reasons), in characters: with the instructions and the schema it leaves room for the answer in a 2,048-token context even when a model spends a token per byte. */
+export const MAX_BRIEF_FACTS_CHARS = 1200;
+const MAX_VALUE_CHARS = 120;
+/** Contributing factors of the risk score given to the model, largest first. */
+const MAX_RISK_FACTORS = 5;
 // Keys whose values identify a person: never given to the model, whatever section they arrive in.
 const PERSONAL_KEYS = /(^|_)(pan|aadhaar|aadhar|phone|mobile|email|e_mail|name|dob|date_of_birth|address|account_number|ifsc)($|_)/i;
 
@@ -106,9 +108,23 @@ export function reviewBriefFacts(sources: ReviewBriefSources): ReviewBriefFacts 
     put('risk.score', sources.risk.riskScore);
     put('risk.category', sources.risk.riskCategory);
     put('risk.model_version', sources.risk.modelVersion);
-    for (const [factor, weight] of Object.entries(sources.risk.contributingFactors ?? {})) put(`risk.factors.${factor}`, weight);
+    // The factors that moved the score most; the rest add length, not meaning.
+    const factors = Object.entries(sources.risk.contributingFactors ?? {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, MAX_RISK_FACTORS);
+    for (const [factor, weight] of factors) put(`risk.factors.${factor}`, weight);
   }
-  (sources.reasons ?? []).forEach((reason, i) => put(`rules.reason_${i + 1}`, reason));
+  // Reasons go in while they fit the prompt; how many did not is said, so the brief knows.
+  const length = (): number => Object.entries(out).reduce((n, [k, v]) => n + k.length + String(v).length + 3, 0);
+  const reasons = sources.reasons ?? [];
+  let given = 0;
+  for (const [i, reason] of reasons.entries()) {
+    put(`rules.reason_${i + 1}`, reason);
+    if (length() > MAX_BRIEF_FACTS_CHARS - 40) {
+      delete out[`rules.reason_${i + 1}`];
+      break;
+    }
+    given += 1;
+  }
+  if (given < reasons.length) out['rules.reasons_omitted'] = reasons.length - given;
   return out;
 }
 
