@@ -29,6 +29,13 @@ function show(view: JourneyView): void {
   if (view.status !== 'done' && !view.automated) console.log(`  needs: ${view.missingFields.join(', ') || '(nothing more)'}; next: ${view.nextStates.join(' | ')}`);
 }
 
+/** Print the document verification report: each cross-check, with the values compared masked. */
+function showVerification(view: JourneyView): void {
+  const report = view.results['document_verification'] as { checks?: { document: string; check: string; passed: boolean; reason: string; typed?: string; read?: string }[] } | undefined;
+  for (const c of report?.checks ?? []) console.log(`  ${c.passed ? '✔' : '✖'} ${c.document} ${c.check}: ${c.reason}${c.typed !== undefined || c.read !== undefined ? ` (typed ${c.typed ?? '—'}, read ${c.read ?? '—'})` : ''}`);
+  if (view.automationError) console.log(`  verification error: ${view.automationError}`);
+}
+
 async function documentMetadata(tenant: TenantClient, field: string, path: string): Promise<JsonObject> {
   const body = new Uint8Array(await readFile(resolve(path)));
   const kind: DocumentKind = field.startsWith('pan') ? 'pan' : field.startsWith('aadhar') ? 'aadhar' : field.startsWith('bank') ? 'bank-statements' : 'other';
@@ -92,6 +99,7 @@ try {
       const result = await tenant.journeys.submit(applicantId, 'kyc', step, data, asOf ? { asOf } : {});
       console.log(`  accepted: ${result.from} → ${result.to}`);
       view = await waitWhileAutomated(tenant);
+      if (result.to === 'document_verification') showVerification(view);
       show(view);
     } catch (error) {
       if (!(error instanceof StepRejectedError)) throw error;

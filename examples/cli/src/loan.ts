@@ -1,6 +1,8 @@
 // Submit a loan application and show each workflow step as it completes, then the decision.
-//   npm run loan -- --tenant acme-finance [--file application.json]
+//   npm run loan -- --tenant acme-finance [--file application.json] [--statement statement.jpg]
 //     [--amount 300000] [--tenure 36] [--income 100000] [--pan ABCPS1234K] [--review approve|reject]
+// A bank statement given with --statement is uploaded to the tenant's prefix and attached: Metis reads
+// it and checks its account holder against the applicant's name (a loan without documents goes to review).
 // (--applicant, --name and --dob set the rest of the applicant; --help prints the usage line)
 import { readFile } from 'node:fs/promises';
 import type { LoanApplication } from '@metis/activities/loans';
@@ -11,7 +13,7 @@ import { startExampleStack } from './example-stack.ts';
 
 const USAGE =
   'usage: npm run loan -- [--tenant ID] [--file application.json] [--amount N] [--tenure MONTHS] [--income N] ' +
-  '[--applicant ID] [--name NAME] [--pan PAN] [--dob YYYY-MM-DD] [--review approve|reject]';
+  '[--applicant ID] [--name NAME] [--pan PAN] [--dob YYYY-MM-DD] [--statement FILE] [--review approve|reject]';
 const args = parseOptions(USAGE, {
   tenant: { type: 'string', default: 'acme-finance' },
   file: { type: 'string' },
@@ -23,11 +25,12 @@ const args = parseOptions(USAGE, {
   pan: { type: 'string', default: 'ABCPS1234K' },
   dob: { type: 'string', default: '1990-04-01' },
   review: { type: 'string' },
+  statement: { type: 'string' },
 });
 const { file, review } = args;
 if (review !== undefined && review !== 'approve' && review !== 'reject') usageError(USAGE, `--review must be approve or reject, not ${JSON.stringify(review)}`);
 const tenantId = args.tenant;
-const application: LoanApplication = file
+let application: LoanApplication = file
   ? (JSON.parse(await readFile(file, 'utf8')) as LoanApplication)
   : {
       applicationId: `loan-${crypto.randomUUID().slice(0, 8)}`,
@@ -35,7 +38,6 @@ const application: LoanApplication = file
       tenureMonths: numberOption(USAGE, 'tenure', args.tenure, 36),
       purpose: 'home improvement',
       kycStatus: 'done',
-      documents: [{ kind: 'bank-statements', documentId: 'statement-1' }],
       applicant: {
         applicantId: args.applicant ?? `applicant-${crypto.randomUUID().slice(0, 8)}`,
         name: args.name,
@@ -48,7 +50,13 @@ const application: LoanApplication = file
 
 const stack = await startExampleStack();
 try {
-  const loans = stack.metis.tenant(tenantId).loans;
+  const tenant = stack.metis.tenant(tenantId);
+  const loans = tenant.loans;
+  if (args.statement) {
+    const doc = await tenant.documents.upload({ kind: 'bank-statements', body: new Uint8Array(await readFile(args.statement)), contentType: args.statement.endsWith('.png') ? 'image/png' : 'image/jpeg' });
+    console.log(`uploaded ${args.statement} → ${doc.objectKey}`);
+    application = { ...application, documents: [...(application.documents ?? []), { kind: 'bank-statements', documentId: doc.documentId }] };
+  }
   const { workflowId } = await loans.apply(application);
   console.log(`application ${application.applicationId}: ₹${application.amount} over ${application.tenureMonths} months (${workflowId})`);
   let shown = 0;

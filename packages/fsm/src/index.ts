@@ -63,6 +63,7 @@ export type { MermaidOptions } from './diagram/mermaid.ts';
 
 export { kycJourney } from './builtin/kyc.ts';
 export { loanJourney, tenantLoanJourney, underwrittenLoanJourney } from './builtin/loan.ts';
+export { BUILT_IN_AUTOMATIONS, BUILT_IN_AUTOMATION_NAMES } from './config/automations.ts';
 export type { LoanLimits } from './builtin/loan.ts';
 export { builtinJourneys, sampleTenants } from './builtin/tenants.ts';
 export type { SampleTenant } from './builtin/tenants.ts';

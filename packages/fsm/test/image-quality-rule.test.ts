@@ -48,9 +48,10 @@ describe('image_quality judges readability when the text was measured', () => {
     assert.deepEqual(codes(goodDocument({ ocr_confidence: 0.3 }), { min_ocr_confidence: 0.2 }), []);
   });
 
-  it('keeps the unscored rule and rejects out-of-range readability scores as no document metadata', () => {
+  it('keeps the unscored rule and ignores readability scores out of range (judged on the whole-image scores, as before they existed)', () => {
     assert.deepEqual(codes({ bytes: 100_000, text_contrast: 0.5 }, zenith), ['image_quality_unscored']);
-    assert.deepEqual(codes(goodDocument({ text_contrast: 1.5 })), ['type_mismatch']);
-    assert.deepEqual(codes(goodDocument({ ocr_confidence: 'high' })), ['type_mismatch']);
+    assert.deepEqual(codes(goodDocument({ text_contrast: 1.5 })), []);
+    assert.deepEqual(codes(goodDocument({ ocr_confidence: 'high' })), []);
+    assert.deepEqual(codes(goodDocument({ text_contrast: 87, brightness_score: 0.99 })), ['image_too_bright']);
   });
 });

@@ -84,7 +84,7 @@ describe('KYC journeys on the real Temporal server', () => {
     assert.equal(stored.journey.state, 'completed');
     assert.equal(stored.journey.status, 'done', 'the projection says done, as the snapshot does');
     assert.equal(stored.journey.last_seq, 4);
-    assert.equal(stored.journey.config_version, 'acme-2025.1');
+    assert.equal(stored.journey.config_version, 'acme-2025.2');
     assert.deepEqual(stored.transitions.map((t) => `${t.from_state}>${t.to_state}:${t.event_type}`), [
       'provide_personal_details>provide_pan_details:SUBMIT',
       'provide_pan_details>provide_aadhar_details:SUBMIT',
@@ -92,7 +92,7 @@ describe('KYC journeys on the real Temporal server', () => {
       'document_verification>completed:AUTOMATED_RESULT',
     ]);
     assert.deepEqual(stored.transitions.map((t) => t.seq), [1, 2, 3, 4], 'the audit rows number the steps 1..n');
-    assert.ok(stored.transitions.every((t) => t.config_version === 'acme-2025.1'), 'each audit row names its config version');
+    assert.ok(stored.transitions.every((t) => t.config_version === 'acme-2025.2'), 'each audit row names its config version');
     assert.equal(stored.transitions[0]?.actor, `applicant:${applicant}`);
     assert.match(stored.transitions[0]?.data_hash ?? '', /^[0-9a-f]{64}$/);
     assert.equal(stored.transitions[3]?.actor, 'system');
@@ -112,7 +112,7 @@ describe('KYC journeys on the real Temporal server', () => {
     const pan = await kyc.submit(applicant, 'kyc', 'provide_pan_details', { pan_number: 'ABCPV1234K', pan_image: scan({ bytes: 400_000 }) });
     assert.equal(pan.to, 'provide_bank_statement');
     await assert.rejects(kyc.submit(applicant, 'kyc', 'provide_aadhar_details', { aadhar_number: AADHAAR }), StepRejectedError);
-    const statement = await kyc.submit(applicant, 'kyc', 'provide_bank_statement', { bank_statement: scan({ mime_type: 'application/pdf', bytes: 900_000 }) });
+    const statement = await kyc.submit(applicant, 'kyc', 'provide_bank_statement', { bank_statement: scan({ mime_type: 'image/png', bytes: 900_000 }) });
     assert.equal(statement.to, 'document_verification');
     const view = await waitFor(async () => {
       const v = await kyc.get(applicant, 'kyc');
@@ -127,7 +127,7 @@ describe('KYC journeys on the real Temporal server', () => {
     const kyc = metis.tenant(zenith.tenantId).journeys;
     await kyc.submit(applicant, 'kyc', 'provide_personal_details', { name: 'Ravi Nair', email: 'ravi@example.com', mobile: '9876543210', dob: '1980-02-02' }, { asOf: AS_OF });
     await kyc.submit(applicant, 'kyc', 'provide_pan_details', { pan_number: 'ABCPN1234K', pan_image: scan({ bytes: 400_000 }) });
-    await kyc.submit(applicant, 'kyc', 'provide_bank_statement', { bank_statement: scan({ mime_type: 'application/pdf', bytes: 900_000 }) });
+    await kyc.submit(applicant, 'kyc', 'provide_bank_statement', { bank_statement: scan({ mime_type: 'image/png', bytes: 900_000 }) });
     await waitFor(async () => ((await kyc.get(applicant, 'kyc')).state === 'manual_review' ? true : undefined), 20_000, 'manual review');
     await assert.rejects(kyc.submit(applicant, 'kyc', 'manual_review', { reviewer_id: 'u-7', review_outcome: 'maybe' }), StepRejectedError);
     const done = await kyc.submit(applicant, 'kyc', 'manual_review', { reviewer_id: 'u-7', review_outcome: 'approve' }, { actor: 'operator:u-7' });

@@ -11,6 +11,7 @@ import type { OcrEngine, OcrEngineOptions } from '../ocr/ocr-engine.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
 import { assertTenantKey } from '../storage/objects/object-keys.ts';
+import { ObjectNotFoundError } from '../errors.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
 import { heartbeatIfActivity } from './intelligence/activity-support.ts';
 import { analyzeDocument } from './intelligence/analyze.ts';
@@ -58,6 +59,20 @@ function readableCheck(field: string, reason: string, message: string): Verifica
   return { document: field, check: 'readable', passed: false, reason, message, confidence: 0 };
 }
 
+/** What the applicant must have typed for a document of each type to be compared with anything. */
+const MUST_TYPE: Readonly<Record<DocumentType, readonly (readonly [keyof TypedApplicant, VerificationCheck['check']])[]>> = {
+  pan: [['pan', 'pan_number'], ['name', 'name']],
+  aadhaar: [['aadhaarNumber', 'aadhaar_last_four'], ['name', 'name']],
+  bank_statement: [['name', 'account_holder']],
+};
+
+/** Fail, rather than skip, the checks a document cannot pass because the journey holds nothing typed to compare (a config naming other fields). */
+function untyped(field: string, type: DocumentType, typed: TypedApplicant): VerificationCheck[] {
+  return MUST_TYPE[type]
+    .filter(([key]) => typed[key] === undefined)
+    .map(([key, check]) => ({ document: field, check, passed: false, reason: 'not_typed', message: `Nothing the applicant typed to compare the ${field} with (${key}): map it with the automation's fields param.`, confidence: 0 }));
+}
+
 function crossCheck(doc: DocumentToVerify, type: DocumentType, typed: TypedApplicant, analysis: DocumentAnalysis, nameThreshold: number): VerificationCheck[] {
   const options = { nameThreshold };
   switch (type) {
@@ -91,11 +106,19 @@ export function createDocumentVerifier(deps: DocumentVerificationDeps): Document
 
   const verify = async (tenantId: string, doc: DocumentToVerify, typed: TypedApplicant, nameThreshold: number): Promise<DocumentOutcome> => {
     const base = { field: doc.field, documentId: doc.documentId, slot: doc.expectedType ?? 'any' };
+    if (doc.documentId === '') return { ...base, type: 'unknown', confidence: 0, checks: [readableCheck(doc.field, 'document_missing', `Nothing was submitted for ${doc.field}.`)] };
     const row = await locate(tenantId, doc.documentId);
     if (!row) return { ...base, type: 'unknown', confidence: 0, checks: [readableCheck(doc.field, 'document_missing', `No stored document ${doc.documentId} for ${doc.field}: upload it again.`)] };
     assertTenantKey(tenantId, row.object_key);
     heartbeatIfActivity({ stage: 'download', field: doc.field });
-    const bytes = await deps.objects.get(row.object_key);
+    let bytes: Uint8Array;
+    try {
+      bytes = await deps.objects.get(row.object_key);
+    } catch (error) {
+      // Recorded but gone from the store: the applicant uploads it again (a store that is down is retried).
+      if (error instanceof ObjectNotFoundError) return { ...base, type: 'unknown', confidence: 0, checks: [readableCheck(doc.field, 'document_missing', `The ${doc.field} file is no longer stored: upload it again.`)] };
+      throw error;
+    }
     let analysis: DocumentAnalysis;
     try {
       analysis = await analyzeDocument(await getEngine(), bytes, { onProgress: (stage) => heartbeatIfActivity({ stage, field: doc.field }) });
@@ -108,14 +131,16 @@ export function createDocumentVerifier(deps: DocumentVerificationDeps): Document
     const expected = doc.expectedType ?? (found === 'unknown' ? undefined : found);
     if (!expected) return { ...base, type: found, confidence: analysis.classification.confidence, checks: [readableCheck(doc.field, 'wrong_document_type', `The ${doc.field} is not a PAN card, Aadhaar card or bank statement.`)] };
     const typeCheck = documentTypeCheck(doc.field, expected, found, analysis.classification.confidence);
-    const checks = typeCheck.passed ? [typeCheck, ...crossCheck(doc, expected, typed, analysis, nameThreshold)] : [typeCheck];
+    const checks = typeCheck.passed ? [typeCheck, ...crossCheck(doc, expected, typed, analysis, nameThreshold), ...untyped(doc.field, expected, typed)] : [typeCheck];
     return { ...base, slot: expected, type: found, confidence: analysis.classification.confidence, checks };
   };
 
   const record = async (tenantId: string, outcome: DocumentOutcome): Promise<void> => {
+    if (outcome.documentId === '') return;
     const passed = outcome.checks.every((c) => c.passed);
-    const type = outcome.type as DocumentType | 'unknown';
-    const events = type === 'unknown' ? undefined : DOCUMENT_EVENTS[type];
+    // Events follow what the field was for (a PAN field holding an Aadhaar card fails as a PAN), else what was found.
+    const slot = (outcome.slot === 'any' ? outcome.type : outcome.slot) as DocumentType | 'unknown';
+    const events = slot === 'unknown' ? undefined : DOCUMENT_EVENTS[slot];
     const summary = { field: outcome.field, type: outcome.type, verified: passed, checks: outcome.checks.map((c) => ({ check: c.check, passed: c.passed, reason: c.reason })) };
     await withTenant(deps.db, tenantId, async (trx) => {
       await trx

@@ -8,6 +8,7 @@ import type { TypedApplicant } from './verification/index.ts';
 export interface DocumentToVerify {
   /** The journey field it was submitted in, e.g. `pan_image`. */
   readonly field: string;
+  /** The stored document's id; empty when the field the params name holds no document. */
   readonly documentId: string;
   /** The type the field asks for; `undefined` accepts any known type (e.g. an additional document). */
   readonly expectedType: DocumentType | undefined;
@@ -67,10 +68,17 @@ export function verificationParams(params: JsonRecord, data: JsonRecord): Verifi
         if (type !== 'any' && !(DOCUMENT_TYPES as readonly unknown[]).includes(type)) throw new VerificationParamsError(`documents.${field} must be one of ${DOCUMENT_TYPES.join(', ')} or any`);
         return [field, type === 'any' ? undefined : (type as DocumentType)];
       })
-    : Object.entries(data).flatMap(([field, value]) => (isRecord(value) && typeof value['document_id'] === 'string' ? [[field, documentTypeOfField(field)] as [string, DocumentType | undefined]] : []));
-  const documents = wanted.flatMap(([field, expectedType]) => {
+    : Object.entries(data).flatMap(([field, value]) => {
+        if (!(isRecord(value) && typeof value['document_id'] === 'string')) return [];
+        const type = documentTypeOfField(field);
+        // Without params, identity documents are read by their field's name, and `additional*`
+        // fields accept any of them; other documents (a selfie, a salary slip) are not read.
+        return type || /^additional/.test(field) ? [[field, type] as [string, DocumentType | undefined]] : [];
+      });
+  const documents = wanted.map(([field, expectedType]) => {
     const value = data[field];
-    return isRecord(value) && typeof value['document_id'] === 'string' ? [{ field, documentId: value['document_id'], expectedType }] : [];
+    // A field the params name but the data lacks is reported missing, never skipped.
+    return { field, documentId: isRecord(value) && typeof value['document_id'] === 'string' ? value['document_id'] : '', expectedType };
   });
 
   const typed: Partial<Record<keyof TypedApplicant, string>> = {};

@@ -39,8 +39,10 @@ export function createDocumentVerificationActivities(deps: DocumentVerificationD
           }
           // A document that verifies supersedes failed ones submitted for the same type (an
           // additional document replacing an unreadable card).
+          // Only image problems are superseded: a data mismatch (PAN, name, date of birth, Aadhaar
+          // digits) stays in the report whatever else was submitted, and goes to a person.
           const verifiedSlots = new Set(outcomes.filter((o) => o.checks.every((c) => c.passed)).map((o) => o.slot));
-          const superseded = outcomes.filter((o) => verifiedSlots.has(o.slot) && !o.checks.every((c) => c.passed));
+          const superseded = outcomes.filter((o) => verifiedSlots.has(o.slot) && o.checks.some((c) => !c.passed) && o.checks.every((c) => c.passed || RESUBMIT_REASONS.has(c.reason)));
           const checks = outcomes.filter((o) => !superseded.includes(o)).flatMap((o) => o.checks);
           const noDocuments = params.documents.length === 0;
           const report = summariseChecks(checks);

@@ -1,5 +1,8 @@
 import type { CreditReportSummary } from '../bureau/summary.ts';
 
+/** An applicant's employment type, as the sample loan journeys ask for it (the rules read it as `applicant.employment_type`). */
+export type EmploymentType = 'salaried' | 'self_employed' | 'government' | 'student' | 'retired' | 'other';
+
 /** The applicant of a loan. */
 export interface LoanApplicant {
   /** Tenant's id for the applicant. */
@@ -10,7 +13,7 @@ export interface LoanApplicant {
   readonly dateOfBirth: string;
   /** Monthly income in rupees. */
   readonly monthlyIncome: number;
-  readonly employmentType?: 'salaried' | 'self_employed' | 'other';
+  readonly employmentType?: EmploymentType;
   /** Years with the current employer (or in the current business); the risk model's `employment_years`. */
   readonly employmentYears?: number;
   /** Instalments the applicant already pays each month on other loans, in rupees; with the new loan's, the risk model's `debt_to_income`. */

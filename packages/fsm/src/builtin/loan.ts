@@ -150,6 +150,7 @@ export const underwrittenLoanJourney: JourneyConfigInput = {
       automated: true,
       automation: 'metis.underwrite_loan',
       timeout: '14d',
+      on_timeout: 'referred',
       guards: {
         disbursed: underwritten('disbursed', true),
         approved: underwritten('outcome', 'approve'),

@@ -5,7 +5,7 @@ import { tenantLoanJourney } from './loan.ts';
 /** Acme Finance's KYC: the standard flow plus date of birth (18+), 5 MB images. */
 export const acmeKycJourney: JourneyConfigInput = {
   journey_type: 'kyc',
-  version: 'acme-2025.1',
+  version: 'acme-2025.2',
   name: 'Acme Finance KYC',
   fields: {
     name: { type: 'string', pii: true },

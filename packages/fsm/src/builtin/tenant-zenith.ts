@@ -8,7 +8,7 @@ const smallImages = { rule: 'image_size', params: { max_bytes: 2_000_000, min_wi
 /** Zenith Microfinance's KYC: no Aadhaar; a bank statement instead; 21+; stricter image checks; timeouts go to review. */
 export const zenithKycJourney: JourneyConfigInput = {
   journey_type: 'kyc',
-  version: 'zenith-3',
+  version: 'zenith-4',
   name: 'Zenith Microfinance KYC',
   fields: {
     name: { type: 'string', pii: true },

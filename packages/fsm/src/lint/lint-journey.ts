@@ -1,3 +1,4 @@
+import { BUILT_IN_AUTOMATION_NAMES } from '../config/automations.ts';
 import { parseDuration } from '../config/duration.ts';
 import { journeyConfigSchema } from '../config/journey-schema.ts';
 import type { JourneyConfig, JourneyStateConfig } from '../config/journey-schema.ts';
@@ -149,6 +150,17 @@ function lintState(
         ),
       );
     }
+  }
+  const automationName = state.automation === undefined ? undefined : typeof state.automation === 'string' ? state.automation : state.automation.name;
+  if (automationName?.startsWith('metis.') && !BUILT_IN_AUTOMATION_NAMES.includes(automationName)) {
+    out.push(
+      finding(
+        'unknown_builtin_automation',
+        at('automation'),
+        `State "${name}" names ${automationName}, which is not a Metis automation (${BUILT_IN_AUTOMATION_NAMES.join(', ')}).`,
+        'Name a built-in, or give your own automation a name outside `metis.`.',
+      ),
+    );
   }
   if (state.automation !== undefined && !state.automated) {
     out.push(

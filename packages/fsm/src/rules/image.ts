@@ -88,10 +88,12 @@ export const imageQuality = defineValidationRule({
   paramsSchema: qualityParams,
   validate(value, { params: p }) {
     const parsed = documentMetadataSchema.safeParse(value);
+    if (!parsed.success) return notDocument;
+    // Readability scores out of range (or not numbers) are ignored, not refused: metadata that
+    // passed this rule before they existed still passes, and a running journey replays the same.
     const scores = readabilitySchema.safeParse(value);
-    if (!parsed.success || !scores.success) return notDocument;
     const { blur_score: blur, brightness_score: light } = parsed.data;
-    const { text_contrast: contrast, ocr_confidence: confidence } = scores.data;
+    const { text_contrast: contrast, ocr_confidence: confidence } = scores.success ? scores.data : { text_contrast: undefined, ocr_confidence: undefined };
     const out: RuleViolation[] = [];
     if (p.require_scores && (blur === undefined || light === undefined)) {
       out.push({ code: 'image_quality_unscored', message: 'The image has not been scored for blur and brightness yet.' });

@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { DocumentKind } from '@metis/activities/storage';
+import { BUILT_IN_AUTOMATIONS } from '@metis/fsm';
 import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
 import {
   journeyMigrateUpdate,
@@ -76,7 +77,7 @@ export interface TenantJourneys {
 /** Create the journeys API of one tenant. */
 export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments, loanPolicy?: LoanPolicy): TenantJourneys {
   // Journeys that underwrite loans carry the tenant's loan policy; others do not need it.
-  const underwrites = (journey: Journey): boolean => journey.states.some((s) => s.automation?.name === 'metis.underwrite_loan');
+  const underwrites = (journey: Journey): boolean => journey.states.some((s) => s.automation?.name === BUILT_IN_AUTOMATIONS.underwriteLoan);
   const journeyFor = (journeyType: string): Journey => {
     const journey = configs.get(journeyType);
     if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);

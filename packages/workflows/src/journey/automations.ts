@@ -1,7 +1,8 @@
-import { ApplicationFailure, executeChild, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, ChildWorkflowCancellationType, executeChild, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
 import type { DocumentVerificationActivities } from '@metis/activities/documents';
 import type { AutomationInput, JourneyActivities, JsonRecord } from '@metis/activities/journeys';
-import type { LoanApplication } from '@metis/activities/loans';
+import type { EmploymentType, LoanApplication } from '@metis/activities/loans';
+import { BUILT_IN_AUTOMATIONS } from '@metis/fsm';
 import type { JsonObject, JsonValue, StateAutomation } from '@metis/fsm';
 import { automationActivity, STORAGE_ACTIVITY } from '../presets.ts';
 import { metisSearchAttributes } from '../search-attributes.ts';
@@ -10,13 +11,8 @@ import { loanWorkflowId } from '../loan/definitions.ts';
 import type { LoanPolicy, LoanView } from '../loan/definitions.ts';
 import { loanProcessingWorkflow } from '../loan/loan-workflow.ts';
 
-/** Built-in automations a journey config may name in an automated state's `automation`. */
-export const BUILT_IN_AUTOMATIONS = {
-  /** Read every submitted document by OCR and cross-check it with what the applicant typed (on the `ai` pool). */
-  verifyDocuments: 'metis.verify_documents',
-  /** Run loan processing (documents, bureau, risk, rules, review, payout) as a child workflow and move on its decision. */
-  underwriteLoan: 'metis.underwrite_loan',
-} as const;
+/** Employment types a loan application carries; others are recorded as `other`. */
+const EMPLOYMENT_TYPES: readonly EmploymentType[] = ['salaried', 'self_employed', 'government', 'student', 'retired', 'other'];
 
 /** Error type of a built-in automation that cannot run with what the journey was given. */
 export const AUTOMATION_INPUT_INVALID = 'AutomationInputInvalid';
@@ -61,7 +57,7 @@ export function loanApplicationFromJourney(applicantId: string, data: JsonRecord
   const phone = text(field('phone', 'phone', 'mobile'));
   const email = text(field('email', 'email'));
   const purpose = text(field('purpose', 'purpose'));
-  const existingEmis = num(field('existing_emis', 'existing_emis'));
+  const existingMonthlyEmi = num(field('existing_emis', 'existing_emis'));
   const employmentYears = num(field('employment_years', 'employment_years'));
   const documents = Object.values(data).flatMap((v) => {
     const id = isRecord(v) ? v['document_id'] : undefined;
@@ -76,10 +72,10 @@ export function loanApplicationFromJourney(applicantId: string, data: JsonRecord
       pan: pan.toUpperCase(),
       dateOfBirth,
       monthlyIncome,
-      ...(employment === 'salaried' || employment === 'self_employed' ? { employmentType: employment } : employment ? { employmentType: 'other' as const } : {}),
+      ...(employment ? { employmentType: (EMPLOYMENT_TYPES as readonly string[]).includes(employment) ? (employment as EmploymentType) : 'other' } : {}),
       ...(phone ? { phone } : {}),
       ...(email ? { email } : {}),
-      ...(existingEmis !== undefined ? { existingEmis } : {}),
+      ...(existingMonthlyEmi !== undefined ? { existingMonthlyEmi } : {}),
       ...(employmentYears !== undefined ? { employmentYears } : {}),
     },
     amount,
@@ -127,6 +123,12 @@ export async function runStateAutomation(run: AutomationRun): Promise<JsonObject
       taskQueue: taskQueueName('default', run.prefix),
       args: [{ tenantId: input.tenantId, application, policy: run.loanPolicy }],
       typedSearchAttributes: metisSearchAttributes(input.tenantId, 'loan', 'received'),
+      // A loan is decided once: a failed one may be retried by the journey, a decided one is not
+      // started again. When the state times out (or the journey ends) the loan carries on by
+      // itself; its review and decision are not cut short.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      cancellationType: ChildWorkflowCancellationType.ABANDON,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     return underwritingResult(loan);
   }

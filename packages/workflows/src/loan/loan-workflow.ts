@@ -13,6 +13,9 @@ import { createSaga } from './saga.ts';
 /** Error types of a risk model that cannot score (none registered, unusable, inputs refused): the loan goes to review. */
 const RISK_UNAVAILABLE: readonly string[] = ['RISK_MODEL_NOT_FOUND', 'RISK_MODEL_INVALID', 'RISK_INPUT_INVALID', 'NATIVE_MODULE_MISSING'];
 
+/** How long a decided loan waits for a brief still being written. */
+const BRIEF_GRACE_MS = 60_000;
+
 /** Default high-value threshold: ₹10,00,000. */
 export const DEFAULT_HIGH_VALUE_THRESHOLD = 1_000_000;
 const DEFAULT_REVIEW_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
@@ -157,7 +160,8 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
       risk = await ai.assessRisk({ ...step, credit });
       steps.push({ step: 'risk', detail: `${risk.riskCategory} (${risk.riskScore.toFixed(3)}, model ${risk.modelVersion})` });
     } catch (e) {
-      if (!RISK_UNAVAILABLE.includes(failureType(e) ?? '')) throw e;
+      // Histories from before this path failed the loan here; they replay unpatched.
+      if (!RISK_UNAVAILABLE.includes(failureType(e) ?? '') || !patched('metis-risk-unavailable')) throw e;
       riskDown = failureMessage(e);
       steps.push({ step: 'risk', detail: `unavailable: ${riskDown}` });
     }
@@ -254,7 +258,9 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     steps.push({ step: 'notification', detail: 'sent' });
     enter('done');
     // A brief still being written is awaited (bounded by its activity's timeouts), so it is stored even after the decision.
-    await briefDone;
+    // A brief still being written gets a short grace (its activity stores it); the decision is made
+    // and a journey may be waiting on this loan, so an AI pool that is slow or down never holds it.
+    if (briefDone && brief?.status === 'pending') await condition(() => brief?.status !== 'pending', BRIEF_GRACE_MS);
     return view();
   } catch (e) {
     error = failureMessage(e);
