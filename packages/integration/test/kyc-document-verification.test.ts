@@ -125,6 +125,30 @@ describe('KYC documents verified by OCR and cross-checked (metis.verify_document
     assert.ok(events.some((e) => e.event_type === 'PAN_VERIFICATION_FAILED'), JSON.stringify(events));
   });
 
+  test('an additional document replaces an unreadable card, but never hides a data mismatch', async () => {
+    const kyc = metis.tenant(acme.tenantId).journeys;
+    const { pan, aadhaar, truth, card } = await cards('kyc-supersede-7');
+    const blurred = await generateDocument({ type: 'pan', seed: 'kyc-supersede-7-blur', condition: 'blurred' });
+    const fixed = uniqueId('kyc-replaced');
+    const first = await acmeKyc(fixed, { name: truth.name, dateOfBirth: truth.dateOfBirth, pan: truth.pan, aadhaar: card.aadhaarNumber }, blurred, aadhaar);
+    assert.equal(first.state, 'provide_additional_docs');
+    await kyc.submit(fixed, 'kyc', 'provide_additional_docs', {}, { documents: { additional_document: upload(pan, 'pan') } });
+    const replaced = await settled(acme.tenantId, fixed);
+    assert.equal(replaced.state, 'completed', JSON.stringify(checksOf(replaced)));
+    const docs = (replaced.results['document_verification'] as { documents: { field: string; superseded: boolean }[] }).documents;
+    assert.deepEqual(docs.filter((d) => d.superseded).map((d) => d.field), ['pan_image']);
+
+    // The typed PAN is wrong: a genuine card uploaded again does not make the mismatch go away.
+    const other = `${truth.pan.slice(0, 5)}${String((Number(truth.pan[5]) + 1) % 10)}${truth.pan.slice(6)}`;
+    const mismatch = uniqueId('kyc-not-hidden');
+    await acmeKyc(mismatch, { name: truth.name, dateOfBirth: truth.dateOfBirth, pan: other, aadhaar: card.aadhaarNumber }, pan, aadhaar);
+    await kyc.submit(mismatch, 'kyc', 'provide_additional_docs', {}, { documents: { additional_document: upload(pan, 'pan') } });
+    const still = await settled(acme.tenantId, mismatch);
+    assert.equal(still.state, 'provide_additional_docs');
+    assert.ok(checksOf(still).some((c) => c.document === 'pan_image' && c.reason === 'pan_mismatch'), JSON.stringify(checksOf(still)));
+    assert.equal((still.results['document_verification'] as JsonObject)['verified'], false);
+  });
+
   test('an Aadhaar card uploaded as the PAN card fails the document type check', async () => {
     const { aadhaar, truth, card } = await cards('kyc-wrong-type-4');
     const view = await acmeKyc(uniqueId('kyc-wrong'), { name: truth.name, dateOfBirth: truth.dateOfBirth, pan: truth.pan, aadhaar: card.aadhaarNumber }, aadhaar, aadhaar);
