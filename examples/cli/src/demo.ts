@@ -7,24 +7,13 @@
 import { sampleTenants } from '@metis/fsm';
 import type { JsonObject } from '@metis/fsm';
 import { loadConfigFromEnv } from '@metis/sdk';
-import type { JourneyView, StepDocument, TenantClient } from '@metis/sdk';
+import type { JourneyView, StepDocument, TenantClient, VerificationCheck } from '@metis/sdk';
 import { generateDocument, panWithScore, waitFor } from '@metis/testing';
 import type { GeneratedDocument, PanTruth } from '@metis/testing';
 import { parseOptions } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
 parseOptions('usage: npm run demo (no options)', {});
-
-interface Check {
-  readonly document: string;
-  readonly check: string;
-  readonly passed: boolean;
-  readonly reason: string;
-  readonly typed?: string;
-  readonly read?: string;
-  readonly score?: number;
-  readonly confidence: number;
-}
 
 const today = new Date().toISOString().slice(0, 10);
 const titleCase = (name: string): string => name.toLowerCase().replace(/\b\p{L}/gu, (c) => c.toUpperCase());
@@ -48,7 +37,7 @@ async function untilSettled(client: TenantClient, applicantId: string, type: str
 }
 
 function printChecks(view: JourneyView): void {
-  const report = view.results['document_verification'] as { checks?: Check[]; documents?: { field: string; type: string; confidence: number }[] } | undefined;
+  const report = view.results['document_verification'] as { checks?: VerificationCheck[]; documents?: { field: string; type: string; confidence: number }[] } | undefined;
   for (const d of report?.documents ?? []) console.log(`  ocr       ${d.field}: read as ${d.type} (confidence ${d.confidence.toFixed(2)})`);
   for (const c of report?.checks ?? []) {
     const compared = c.typed !== undefined || c.read !== undefined ? ` typed ${c.typed ?? '—'} / read ${c.read ?? '—'}` : '';

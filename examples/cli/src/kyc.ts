@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline/promises';
 import type { DocumentKind } from '@metis/activities/storage';
 import type { JsonObject, JsonValue } from '@metis/fsm';
 import { JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
-import type { JourneyView, TenantClient } from '@metis/sdk';
+import type { JourneyView, TenantClient, VerificationCheck } from '@metis/sdk';
 import { parseOptions } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
 
@@ -31,7 +31,7 @@ function show(view: JourneyView): void {
 
 /** Print the document verification report: each cross-check, with the values compared masked. */
 function showVerification(view: JourneyView): void {
-  const report = view.results['document_verification'] as { checks?: { document: string; check: string; passed: boolean; reason: string; typed?: string; read?: string }[] } | undefined;
+  const report = view.results['document_verification'] as { checks?: VerificationCheck[] } | undefined;
   for (const c of report?.checks ?? []) console.log(`  ${c.passed ? '✔' : '✖'} ${c.document} ${c.check}: ${c.reason}${c.typed !== undefined || c.read !== undefined ? ` (typed ${c.typed ?? '—'}, read ${c.read ?? '—'})` : ''}`);
   if (view.automationError) console.log(`  verification error: ${view.automationError}`);
 }

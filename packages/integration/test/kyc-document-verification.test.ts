@@ -8,7 +8,7 @@ import type { MetisDatabase } from '@metis/activities/storage';
 import { sampleTenants } from '@metis/fsm';
 import type { JsonObject } from '@metis/fsm';
 import { createMetis } from '@metis/sdk';
-import type { JourneyView, Metis } from '@metis/sdk';
+import type { JourneyView, Metis, VerificationCheck } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { MetisWorkers } from '@metis/worker';
 import { generateDocument, testConfig, uniqueId, waitFor } from '@metis/testing';
@@ -21,14 +21,7 @@ const db = createPgDatabase<MetisDatabase>({ url: config.database.url, pool: { m
 let workers: MetisWorkers;
 let metis: Metis;
 
-interface Check {
-  readonly document: string;
-  readonly check: string;
-  readonly passed: boolean;
-  readonly reason: string;
-  readonly typed?: string;
-  readonly read?: string;
-}
+type Check = VerificationCheck;
 
 const upload = (doc: GeneratedDocument, kind: 'pan' | 'aadhar' | 'bank-statements') => ({ kind, body: doc.bytes, contentType: doc.mimeType });
 

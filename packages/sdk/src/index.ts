@@ -17,7 +17,7 @@ export { verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER } from '@meti
 export type { CreditSummary, DocumentCheck, EmploymentType, LoanApplicant, LoanApplication, RiskAssessment, RiskCategory, StoredDecision } from '@metis/activities/loans';
 export type { LlmProgress, ReviewBrief, ReviewBriefFlag, StoredReviewBrief } from '@metis/activities/llm';
 export type { DocumentKind } from '@metis/activities/storage';
-export type { RecordedDocument } from '@metis/activities/documents';
+export type { CheckName, RecordedDocument, VerificationCheck } from '@metis/activities/documents';
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
 export { isTaskQueuePrefix, POOLS, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
 export type { Pool } from '@metis/workflows';

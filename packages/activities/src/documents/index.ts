@@ -31,5 +31,6 @@ export type { DocumentOutcome, DocumentVerificationDeps, DocumentVerifier } from
 export { createLoanDocumentCheck } from './loan-document-check.ts';
 export type { LoanDocumentCheckOptions } from './loan-document-check.ts';
 export * as verification from './verification/index.ts';
+export type { CheckName, TypedApplicant, VerificationCheck, VerificationReport } from './verification/index.ts';
 export { documentTypeOfField, verificationParams, VerificationParamsError } from './verification-params.ts';
 export type { DocumentToVerify, VerificationPlan } from './verification-params.ts';
