@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { createAnalyticsActivities } from './analytics/index.ts';
+import type { AnalyticsActivities } from './analytics/index.ts';
 import { createBureauActivities } from './bureau/bureau-activities.ts';
 import type { BureauActivities } from './bureau/bureau-activities.ts';
 import type { BureauBreakers } from './bureau/breakers.ts';
@@ -58,7 +60,7 @@ export interface ActivityDeps {
 }
 
 /** Every Metis activity, as workflows see them. */
-export type MetisActivities = DocumentActivities & DocumentVerificationActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & Partial<BureauActivities> & Partial<LlmActivities>;
+export type MetisActivities = DocumentActivities & DocumentVerificationActivities & JourneyActivities & LoanActivities & NotificationActivities & DeadLetterActivities & AnalyticsActivities & Partial<BureauActivities> & Partial<LlmActivities>;
 
 /** Create every Metis activity from its dependencies. */
 export function createActivities(deps: ActivityDeps): MetisActivities {
@@ -90,5 +92,6 @@ export function createActivities(deps: ActivityDeps): MetisActivities {
     ...(deps.llm ? createLlmActivities({ db: deps.db, engine: deps.llm.engine, ...(deps.llm.note ? { note: deps.llm.note } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) }) : {}),
     ...createNotificationActivities({ db: deps.db, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}), ...(deps.messaging ? { messaging: deps.messaging } : {}) }),
     ...createDeadLetterActivities(deps),
+    ...createAnalyticsActivities({ db: deps.db, objects: deps.objects }),
   };
 }

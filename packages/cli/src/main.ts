@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { ConfigurationError, MetisError } from '@metis/activities/errors';
 import { createMinioObjectStore } from '@metis/activities/storage';
 import { initObjectStore, loadConfigFromEnv, migrate, provision } from '@metis/sdk';
+import { runAnalyticsCommand } from './analytics-command.ts';
 import { runJourneyCommand } from './journey-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
 import { parseArguments } from './parse-arguments.ts';
@@ -17,7 +18,10 @@ const USAGE = `usage: metis <command>
   dev init            all three, and the sample tenants' risk models, for a local stack
   journey lint FILE   check a tenant journey config; exit 1 with every finding
   journey draw FILE   print a journey config as a Mermaid state diagram
-  ocr IMAGE           read a document image: its type and fields as JSON`;
+  ocr IMAGE           read a document image: its type and fields as JSON
+  analytics export    export a UTC day of analytics (--date D)
+  analytics report    report on a tenant's exported days (--tenant T --date D [--to D2] [--json] [--svg FILE])
+  analytics schedule  create or update the daily export schedule ([--cron EXPR] [--timezone TZ])`;
 
 /** The setup commands and their usage lines. */
 const SETUP_USAGE = {
@@ -117,6 +121,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (group === 'ocr') {
     return runOcrCommand([command ?? '', ...rest].filter(Boolean), { readFile: async (path) => new Uint8Array(await readFile(path)), stdout: io.say, stderr: io.complain });
+  }
+  if (group === 'analytics') {
+    return runAnalyticsCommand([command ?? '', ...rest].filter(Boolean), { stdout: io.say, stderr: io.complain, writeFile: (path, text) => writeFile(path, text, 'utf8') });
   }
   const name = `${group ?? ''} ${command ?? ''}`;
   if (isSetupCommand(name)) return setup(name, rest, io);

@@ -7,6 +7,10 @@ export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, Tenan
 export type { TenantLoans } from './client/loans-client.ts';
 export type { DeadLetter, TenantDeadLetters } from './client/dead-letters-client.ts';
 export type { AnalysisRequest, TenantAnalyses } from './client/analyses-client.ts';
+export { ANALYTICS_SCHEDULE_ID, DEFAULT_ANALYTICS_CRON } from './client/analytics-client.ts';
+export type { AnalyticsReportRequest, AnalyticsSchedule, AnalyticsScheduleOptions, MetisAnalytics, TenantAnalytics } from './client/analytics-client.ts';
+export type { AnalyticsReport } from '@metis/activities/analytics';
+export type { AnalyticsExportResult } from '@metis/workflows';
 export { loadConfigFromEnv } from './config.ts';
 export type { DatabaseConfig, MetisConfig, TemporalConfig } from './config.ts';
 export { connectClient } from './connect.ts';

@@ -17,3 +17,6 @@ export type { Saga } from './loan/saga.ts';
 export { analysisWorkflow, analysisWorkflowId, analysisQuery } from './analysis-workflow.ts';
 export type { AnalysisStage, AnalysisView, AnalysisWorkflowInput } from './analysis-workflow.ts';
 export { LLM_ACTIVITY, REVIEW_BRIEF_ACTIVITY } from './presets.ts';
+export { analyticsExportWorkflow, analyticsExportWorkflowId, analyticsReportWorkflow, analyticsReportWorkflowId, previousUtcDay } from './analytics-export-workflow.ts';
+export type { AnalyticsExportResult, AnalyticsExportWorkflowInput, AnalyticsReportResult, AnalyticsReportWorkflowInput } from './analytics-export-workflow.ts';
+export { ANALYTICS_ACTIVITY, ANALYTICS_NON_RETRYABLE_ERRORS } from './presets.ts';

@@ -89,3 +89,12 @@ export const REVIEW_BRIEF_ACTIVITY = {
   scheduleToCloseTimeout: '15m',
   retry: { ...LLM_ACTIVITY.retry, maximumAttempts: 2 },
 } as const;
+
+/** Error types of an analytics export or report that no retry fixes. */
+export const ANALYTICS_NON_RETRYABLE_ERRORS = ['ANALYTICS_TENANT_UNKNOWN', 'ANALYTICS_DATE_INVALID', 'ANALYTICS_DAY_MISSING', 'ANALYTICS_FILE_CORRUPT'] as const;
+
+/** Activity options of an analytics export or report: 10 minutes per attempt, 3 attempts, no retry of refused input. */
+export const ANALYTICS_ACTIVITY = {
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 3, nonRetryableErrorTypes: [...ANALYTICS_NON_RETRYABLE_ERRORS] },
+} as const;

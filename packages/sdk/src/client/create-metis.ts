@@ -11,6 +11,8 @@ import { TenantUnknownError } from '../errors.ts';
 import { createTenantPayloadCodec } from '../codec/tenant-codec.ts';
 import { openResources } from '../resources.ts';
 import { tenantAnalyses } from './analyses-client.ts';
+import { metisAnalytics, tenantAnalytics } from './analytics-client.ts';
+import type { MetisAnalytics, TenantAnalytics } from './analytics-client.ts';
 import type { TenantAnalyses } from './analyses-client.ts';
 import { tenantDeadLetters } from './dead-letters-client.ts';
 import type { TenantDeadLetters } from './dead-letters-client.ts';
@@ -57,6 +59,8 @@ export interface TenantClient {
   readonly deadLetters: TenantDeadLetters;
   /** LLM analyses of applications. */
   readonly analyses: TenantAnalyses;
+  /** Reports over the tenant's exported analytics. */
+  readonly analytics: TenantAnalytics;
 }
 
 /** The Metis client a tenant service holds. */
@@ -65,6 +69,8 @@ export interface Metis {
   tenant(tenantId: string): TenantClient;
   /** Create or update the configured tenants' rows (idempotent; `createMetis` does it once). */
   registerTenants(): Promise<void>;
+  /** The platform-wide analytics export and its schedule. */
+  readonly analytics: MetisAnalytics;
   /** Return the Temporal Web UI link of a workflow. */
   workflowUrl(workflowId: string): string;
   /** The Temporal client, for what the SDK does not cover. */
@@ -133,12 +139,14 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
           loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix),
           deadLetters: tenantDeadLetters(client, resources.db, tenantId),
           analyses: tenantAnalyses(client, tenantId, prefix),
+          analytics: tenantAnalytics(client, tenantId, prefix),
         };
         clients.set(tenantId, c);
       }
       return c;
     },
     registerTenants,
+    analytics: metisAnalytics(client, prefix, [...tenants.keys()]),
     workflowUrl(workflowId) {
       return `${options.temporal.webUiUrl}/namespaces/${options.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
     },
