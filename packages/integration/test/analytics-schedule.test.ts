@@ -70,7 +70,8 @@ describe('metis.analytics', () => {
     const workflowId = await waitFor(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId, 30_000, 'the triggered export');
     const exported = (await metis.temporal.workflow.getHandle(workflowId).result()) as { date: string; objects: { tenantId: string }[] };
     assert.equal(exported.date, day(-1));
-    assert.ok(exported.objects.every((o) => o.tenantId === tenantId));
+    // The schedule exports every active tenant: this test's among them.
+    assert.ok(exported.objects.some((o) => o.tenantId === tenantId), JSON.stringify(exported.objects.slice(0, 3)));
     assert.ok(exported.objects.length > 0);
 
     // Other settings update the schedule in place.

@@ -70,3 +70,14 @@ describe('payload encryption with per-tenant keys', () => {
     await assert.rejects(stranger.decode([{ metadata: sample?.metadata ?? {}, data: sample?.data ?? new Uint8Array() }]));
   });
 });
+
+describe('which key a workflow’s payloads use', () => {
+  test('tenant workflows use their tenant’s key; platform workflows (the analytics export) the platform key', async () => {
+    const { tenantOfWorkflowId } = await import('@metis/sdk');
+    assert.equal(tenantOfWorkflowId('journey:acme-finance:kyc:a-1'), 'acme-finance');
+    assert.equal(tenantOfWorkflowId('loan:zenith-microfinance:journey-a-2'), 'zenith-microfinance');
+    assert.equal(tenantOfWorkflowId('analytics-report:acme-finance:0b1c'), 'acme-finance');
+    assert.equal(tenantOfWorkflowId('analytics-export:2026-11-30'), undefined);
+    assert.equal(tenantOfWorkflowId('analytics-export:scheduled-2026-12-01T02:00:00Z'), undefined);
+  });
+});

@@ -1,5 +1,6 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
@@ -168,9 +169,10 @@ export async function writeParquet(connection: DuckConnection, dir: string, tabl
   return new Uint8Array(await readFile(target));
 }
 
-// Every tenant the database role can see (with row-level security, a role that bypasses it sees all).
-async function visibleTenants(db: Kysely<MetisDatabase>): Promise<string[]> {
-  const rows = await db.selectFrom('tenants').select('tenant_id').orderBy('tenant_id').execute();
+// Every active tenant, through the owner's listing function (migration 0007): the application
+// role sees no tenant row without one set.
+async function activeTenants(db: Kysely<MetisDatabase>): Promise<string[]> {
+  const { rows } = await sql<{ tenant_id: string }>`select tenant_id from metis_active_tenant_ids()`.execute(db);
   return rows.map((r) => r.tenant_id);
 }
 
@@ -181,10 +183,7 @@ async function visibleTenants(db: Kysely<MetisDatabase>): Promise<string[]> {
 export async function exportAnalyticsDay(deps: ExportAnalyticsDeps, input: ExportAnalyticsInput): Promise<ExportAnalyticsResult> {
   const now = deps.now ?? (() => new Date());
   assertPastOrToday(input.date, now());
-  const tenantIds = input.tenantIds === undefined ? await visibleTenants(deps.db) : [...new Set(input.tenantIds)];
-  if (tenantIds.length === 0) {
-    throw new AnalyticsInputError('ANALYTICS_TENANT_UNKNOWN', 'no tenant to export', { hint: 'Pass tenantIds (the application role sees no tenant without one)' });
-  }
+  const tenantIds = input.tenantIds === undefined ? await activeTenants(deps.db) : [...new Set(input.tenantIds)];
   for (const tenantId of tenantIds) assertTenantId(tenantId);
   const objects: ExportedAnalyticsObject[] = [];
   await withDuckDb(async (connection, dir) => {

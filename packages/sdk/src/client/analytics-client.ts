@@ -18,7 +18,7 @@ export interface AnalyticsScheduleOptions {
   readonly cron?: string;
   /** IANA time zone of the cron expression (default `UTC`). */
   readonly timezone?: string;
-  /** Tenants each run exports (default: the client's configured tenants; the application role sees no other). */
+  /** Tenants each run exports (default: every active tenant). */
   readonly tenantIds?: readonly string[];
 }
 
@@ -36,7 +36,7 @@ export interface MetisAnalytics {
   ensureSchedule(options?: AnalyticsScheduleOptions): Promise<AnalyticsSchedule>;
   /** Start the scheduled export now (it exports the UTC day before). */
   triggerExport(): Promise<void>;
-  /** Export one UTC day (`YYYY-MM-DD`) of the given or configured tenants and wait for the result; exporting a day again rewrites it. */
+  /** Export one UTC day (`YYYY-MM-DD`) of the given tenants (default: every active tenant) and wait for the result; exporting a day again rewrites it. */
   export(date: string, options?: { readonly tenantIds?: readonly string[] }): Promise<AnalyticsExportResult>;
 }
 
@@ -74,7 +74,7 @@ async function explained<T>(call: Promise<T>): Promise<T> {
 const scheduleNote = (cron: string, timezone: string): string => `metis analytics export: cron ${JSON.stringify(cron)} in ${timezone}`;
 
 /** Create the platform-wide analytics API. */
-export function metisAnalytics(client: Client, prefix: string | undefined, tenantIds: readonly string[]): MetisAnalytics {
+export function metisAnalytics(client: Client, prefix: string | undefined): MetisAnalytics {
   const taskQueue = taskQueueName('default', prefix);
   const tenants = (ids: readonly string[]) => (ids.length > 0 ? { tenantIds: [...ids] } : {});
   return {
@@ -83,7 +83,7 @@ export function metisAnalytics(client: Client, prefix: string | undefined, tenan
       const timezone = options.timezone ?? 'UTC';
       const spec = { cronExpressions: [cron], timezone };
       // Run ids get the schedule's timestamp appended; the day itself is chosen by the workflow.
-      const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: analyticsExportWorkflow, workflowId: 'analytics-export:scheduled', taskQueue, args: [tenants(options.tenantIds ?? tenantIds)] };
+      const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: analyticsExportWorkflow, workflowId: 'analytics-export:scheduled', taskQueue, args: [tenants(options.tenantIds ?? [])] };
       const note = scheduleNote(cron, timezone);
       try {
         await client.schedule.create({ scheduleId: ANALYTICS_SCHEDULE_ID, spec, action, policies: { overlap: 'SKIP', catchupWindow: '1 day' }, state: { note } });
@@ -105,7 +105,7 @@ export function metisAnalytics(client: Client, prefix: string | undefined, tenan
         client.workflow.execute(analyticsExportWorkflow, {
           workflowId: analyticsExportWorkflowId(date),
           taskQueue,
-          args: [{ date, ...tenants(options.tenantIds ?? tenantIds) }],
+          args: [{ date, ...tenants(options.tenantIds ?? []) }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),

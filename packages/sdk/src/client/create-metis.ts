@@ -146,7 +146,7 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
       return c;
     },
     registerTenants,
-    analytics: metisAnalytics(client, prefix, [...tenants.keys()]),
+    analytics: metisAnalytics(client, prefix),
     workflowUrl(workflowId) {
       return `${options.temporal.webUiUrl}/namespaces/${options.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
     },

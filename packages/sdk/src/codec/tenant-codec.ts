@@ -11,9 +11,13 @@ export const CIPHER = 'AES256-GCM';
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
+/** Kinds of workflow that belong to the platform, not to a tenant (`analytics-export:{date}`): their payloads use the platform key. */
+const PLATFORM_WORKFLOW_KINDS: ReadonlySet<string> = new Set(['analytics-export']);
+
 /** Tenant owning a workflow, from its id: Metis ids are `{kind}:{tenantId}:…`. */
 export function tenantOfWorkflowId(workflowId: string | undefined): string | undefined {
-  const tenant = workflowId?.split(':')[1];
+  const [kind, tenant] = workflowId?.split(':') ?? [];
+  if (kind !== undefined && PLATFORM_WORKFLOW_KINDS.has(kind)) return undefined;
   return tenant !== undefined && isTenantId(tenant) ? tenant : undefined;
 }
 

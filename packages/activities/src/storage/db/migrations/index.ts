@@ -7,6 +7,7 @@ import { loansNotificationsMigration } from './0003-loans-notifications.ts';
 import { llmAnalysesMigration } from './0004-llm-analyses.ts';
 import { journeyTransitionFunctionMigration } from './0005-journey-transition-function.ts';
 import { journeyStatusAndTransitionSeqMigration } from './0006-journey-status-and-transition-seq.ts';
+import { tenantListingMigration } from './0007-tenant-listing.ts';
 
 /** Options every migration needs. */
 export interface MigrationOptions {
@@ -23,6 +24,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
     '0004-llm-analyses': llmAnalysesMigration(options.appRole),
     '0005-journey-transition-function': journeyTransitionFunctionMigration(options.appRole),
     '0006-journey-status-and-transition-seq': journeyStatusAndTransitionSeqMigration(options.appRole),
+    '0007-tenant-listing': tenantListingMigration(options.appRole),
   };
 }
 
