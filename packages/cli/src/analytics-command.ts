@@ -20,13 +20,11 @@ export interface AnalyticsCommandIo {
 
 const USAGE = `usage: metis analytics <command> [options]
 
-  export --date D [--tenant T]...          export one UTC day of these tenants to the object store
+  export --date D [--tenant T]...          export one UTC day to the object store (default: every active tenant)
   report --tenant T --date D [--to D2]     report on a tenant's exported days
          [--json] [--svg FILE]             print the report as JSON; write the funnel chart as SVG
   schedule [--cron EXPR] [--timezone TZ]   create or update the daily export schedule (default 0 2 * * * UTC)
-           [--tenant T]...                 the tenants each run exports
-
-  The application role sees only the tenants it is given: pass --tenant once per tenant.
+           [--tenant T]...                 the tenants each run exports (default: every active tenant)
 
 exit codes: 0 done, 1 analytics error (unknown tenant, invalid or missing day, corrupt file), 2 usage error`;
 
