@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { DocumentKind } from '@metis/activities/storage';
-import { BUILT_IN_AUTOMATIONS } from '@metis/fsm';
+import { BUILT_IN_AUTOMATIONS, createJourney } from '@metis/fsm';
 import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
 import {
   journeyMigrateUpdate,
@@ -167,8 +167,16 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
     async migrate(applicantId, journeyType, config, mapping, stateMap, actor = 'operator') {
       journeyFor(journeyType);
       const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
+      // A config that underwrites loans needs the tenant's loan policy from here on (an invalid
+      // config is refused by the journey itself, with its findings).
+      let underwritesLoans = false;
       try {
-        return await client.workflow.getHandle(workflowId).executeUpdate(journeyMigrateUpdate, { args: [{ config, mapping, ...(stateMap ? { stateMap } : {}), actor }] });
+        underwritesLoans = underwrites(createJourney(config));
+      } catch {
+        underwritesLoans = false;
+      }
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate(journeyMigrateUpdate, { args: [{ config, mapping, ...(stateMap ? { stateMap } : {}), actor, ...(loanPolicy && underwritesLoans ? { loanPolicy } : {}) }] });
       } catch (error) {
         if (isNotFound(error)) throw new JourneyNotFoundError(workflowId);
         throw explainUpdateFailure(error);

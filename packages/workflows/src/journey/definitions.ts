@@ -66,6 +66,8 @@ export interface JourneyMigrationRequest {
   readonly stateMap?: Readonly<Record<string, string>>;
   /** Who asked for it. */
   readonly actor: string;
+  /** The tenant's loan policy, when the new config underwrites loans (`metis.underwrite_loan`). */
+  readonly loanPolicy?: LoanPolicy;
 }
 
 /** Apply a step; the validator rejects an invalid step before it reaches history. */

@@ -258,7 +258,7 @@ export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<Jour
       payload: { from: journey.version, to: target.version, mapping: pendingMigration.mapping, actor: pendingMigration.actor },
       idempotencyKey: `${info.workflowId}:${info.firstExecutionRunId}:${steps}:migrate:${target.version}`,
     });
-    return continueAsNew<typeof journeyWorkflow>({ ...input, config: pendingMigration.config, snapshot: mapped, carriedSteps: steps });
+    return continueAsNew<typeof journeyWorkflow>({ ...input, config: pendingMigration.config, snapshot: mapped, carriedSteps: steps, ...(pendingMigration.loanPolicy ? { loanPolicy: pendingMigration.loanPolicy } : {}) });
   }
   if (snapshot.status !== 'done') {
     return continueAsNew<typeof journeyWorkflow>({ ...input, snapshot, carriedSteps: steps });
