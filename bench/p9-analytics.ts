@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { analyticsKey, analyticsReport, EVENTS_BY_TYPE_SQL, exportAnalyticsDay, PROVIDER_HEALTH_SQL, withDuckDb } from '@metis/activities/analytics';
+import { ANALYTICS_TABLES, analyticsKey, analyticsManifestKey, analyticsReport, EVENTS_BY_TYPE_SQL, exportAnalyticsDay, PROVIDER_HEALTH_SQL, withDuckDb } from '@metis/activities/analytics';
 import type { DuckConnection } from '@metis/activities/analytics';
 import { createMinioObjectStore, createPgDatabase, withTenant } from '@metis/activities/storage';
 import type { MetisDatabase } from '@metis/activities/storage';
@@ -128,7 +128,7 @@ try {
     t = performance.now();
     const b = await duckRun(tenant);
     duckMs += ms(t);
-    if (a !== b) throw new Error(`${tenant}: PostgreSQL returned ${a} rows, DuckDB ${b}: the two do not agree`);
+    if (a !== b) throw new Error(`${tenant}: PostgreSQL returned ${a} rows, DuckDB ${b}: the two do not agree`); // row counts only: the values are compared by the analytics tests
   }
   t0 = performance.now();
   const report = await analyticsReport({ objects: store }, { tenantId: tenants[0] as string, from, to });
@@ -139,6 +139,12 @@ try {
   await rm(dir, { recursive: true, force: true });
   console.log(`P9 ratio=${(pgMs / duckMs).toFixed(2)} target>=${TARGET}`);
 } finally {
+  // Leave nothing behind: the exported objects, then the rows.
+  for (const tenant of tenants) {
+    for (const day of days) {
+      for (const key of [...ANALYTICS_TABLES.map((t) => analyticsKey(tenant, day, t)), analyticsManifestKey(tenant, day)]) await store.delete(key).catch(() => undefined);
+    }
+  }
   for (const tenant of tenants) await sql`delete from events where tenant_id = ${tenant}`.execute(admin);
   for (const tenant of tenants) await sql`delete from tenants where tenant_id = ${tenant}`.execute(admin);
   await admin.destroy();

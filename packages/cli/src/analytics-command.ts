@@ -9,8 +9,11 @@ import { parseArguments } from './parse-arguments.ts';
 
 /** What the command needs from its host: writing lines and files, and reaching the servers. */
 export interface AnalyticsCommandIo {
+  /** Print one line of output. */
   stdout(line: string): void;
+  /** Print one line of diagnostics. */
   stderr(line: string): void;
+  /** Write a file (the SVG funnel). */
   writeFile(path: string, text: string): Promise<void>;
   /** Open the database and object store (default: from the environment, as `loadConfigFromEnv` reads it). */
   openResources?(): Promise<{ readonly db: AnalyticsActivitiesDeps['db']; readonly objects: ObjectStore; close(): Promise<void> }>;

@@ -1,3 +1,4 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AnalyticsActivities } from '@metis/activities/analytics';
 import { ANALYTICS_ACTIVITY } from './presets.ts';
@@ -46,9 +47,13 @@ function analyticsActivities(): AnalyticsActivities {
   return proxyActivities<AnalyticsActivities>({ ...ANALYTICS_ACTIVITY, retry: { ...ANALYTICS_ACTIVITY.retry, nonRetryableErrorTypes: [...ANALYTICS_ACTIVITY.retry.nonRetryableErrorTypes] }, taskQueue: taskQueueName('default', taskQueuePrefix(workflowInfo().taskQueue)) });
 }
 
-/** Export one UTC day of analytics to the object store on the `default` pool (the day before the run started unless given). */
+/** The time a Schedule meant a run for (a run caught up later still exports the day it was meant for). */
+const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Export one UTC day of analytics to the object store on the `default` pool (the day before the scheduled or actual start unless given). */
 export async function analyticsExportWorkflow(input: AnalyticsExportWorkflowInput = {}): Promise<AnalyticsExportResult> {
-  const date = input.date ?? previousUtcDay(workflowInfo().runStartTime);
+  const info = workflowInfo();
+  const date = input.date ?? previousUtcDay(info.typedSearchAttributes.get(SCHEDULED_START) ?? info.runStartTime);
   return analyticsActivities().exportAnalyticsDay({ date, ...(input.tenantIds ? { tenantIds: [...input.tenantIds] } : {}) });
 }
 

@@ -17,6 +17,8 @@ export interface AnalyticsManifest {
   readonly exportedAt: string;
   /** Rows written to each table's file. */
   readonly rows: Readonly<Record<AnalyticsTable, number>>;
+  /** SHA-256 (hex) of each table's file as written: a reader mixing two exports of the day notices. */
+  readonly sha256?: Readonly<Record<AnalyticsTable, string>>;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -48,17 +48,20 @@ export function duckTimestampToIso(value: unknown): string | null {
 export async function withDuckDb<T>(fn: (connection: DuckConnection, dir: string) => Promise<T>): Promise<T> {
   const duckdb = await loadNativeModule('@duckdb/node-api');
   const dir = await mkdtemp(join(tmpdir(), 'metis-analytics-'));
-  const instance = await duckdb.DuckDBInstance.create(':memory:');
   try {
-    const connection = await instance.connect();
+    const instance = await duckdb.DuckDBInstance.create(':memory:');
     try {
-      await connection.run(`set TimeZone = 'UTC'`);
-      return await fn(connection, dir);
+      const connection = await instance.connect();
+      try {
+        await connection.run(`set TimeZone = 'UTC'`);
+        return await fn(connection, dir);
+      } finally {
+        connection.closeSync();
+      }
     } finally {
-      connection.closeSync();
+      instance.closeSync();
     }
   } finally {
-    instance.closeSync();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -105,6 +106,8 @@ async function readDay(db: Kysely<MetisDatabase>, tenantId: string, date: string
     const events = await trx
       .selectFrom('events')
       .select(['event_id', 'tenant_id', 'event_type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at'])
+      // Row-level security keeps the tenant's rows; the filter keeps them under a role that bypasses it too.
+      .where('tenant_id', '=', tenantId)
       .where('created_at', '>=', start)
       .where('created_at', '<', end)
       .orderBy('created_at')
@@ -114,6 +117,7 @@ async function readDay(db: Kysely<MetisDatabase>, tenantId: string, date: string
       .selectFrom('journey_transitions as t')
       .leftJoin('journeys as j', (join) => join.onRef('j.tenant_id', '=', 't.tenant_id').onRef('j.journey_id', '=', 't.journey_id'))
       .select(['t.transition_id', 't.tenant_id', 't.journey_id', 'j.journey_type', 't.seq', 't.config_version', 't.from_state', 't.to_state', 't.event_type', 't.actor', 't.at'])
+      .where('t.tenant_id', '=', tenantId)
       .where('t.at', '>=', start)
       .where('t.at', '<', end)
       .orderBy('t.at')
@@ -123,6 +127,7 @@ async function readDay(db: Kysely<MetisDatabase>, tenantId: string, date: string
     const loans = await trx
       .selectFrom('loan_applications')
       .select(['application_id', 'tenant_id', 'workflow_id', 'status', 'amount', 'decision', 'created_at', 'decided_at'])
+      .where('tenant_id', '=', tenantId)
       .where('decided_at', '>=', start)
       .where('decided_at', '<', end)
       .orderBy('decided_at')
@@ -190,14 +195,16 @@ export async function exportAnalyticsDay(deps: ExportAnalyticsDeps, input: Expor
     for (const tenantId of tenantIds) {
       const day = await readDay(deps.db, tenantId, input.date);
       const rows = { events: 0, journey_transitions: 0, loan_decisions: 0 } satisfies Record<AnalyticsTable, number>;
+      const sha256 = { events: '', journey_transitions: '', loan_decisions: '' } satisfies Record<AnalyticsTable, string>;
       for (const table of ANALYTICS_TABLES) {
         const bytes = await writeParquet(connection, dir, table, day[table]);
         const key = analyticsKey(tenantId, input.date, table);
         await deps.objects.put(key, bytes, { contentType: 'application/vnd.apache.parquet' });
         rows[table] = day[table].length;
+        sha256[table] = createHash('sha256').update(bytes).digest('hex');
         objects.push({ key, tenantId, table, rows: day[table].length });
       }
-      const manifest: AnalyticsManifest = { date: input.date, tenantId, exportedAt: now().toISOString(), rows };
+      const manifest: AnalyticsManifest = { date: input.date, tenantId, exportedAt: now().toISOString(), rows, sha256 };
       await deps.objects.put(analyticsManifestKey(tenantId, input.date), new TextEncoder().encode(JSON.stringify(manifest)), { contentType: 'application/json' });
       await markPublished(deps.db, tenantId, day.eventIds, now());
     }

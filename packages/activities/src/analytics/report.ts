@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ObjectNotFoundError } from '../errors.ts';
@@ -138,6 +139,10 @@ async function fetchTable(connection: DuckConnection, objects: ObjectStore, dir:
   } catch (error) {
     if (error instanceof ObjectNotFoundError) throw corrupt(key, 'the object is missing though the day has a manifest', error);
     throw error;
+  }
+  const expected = manifest.sha256?.[table];
+  if (expected !== undefined && createHash('sha256').update(bytes).digest('hex') !== expected) {
+    throw corrupt(key, 'its content is not the file the manifest lists (a re-export of the day may be under way: report again once it has finished)');
   }
   const path = join(dir, `${manifest.date}-${table}.parquet`);
   await writeFile(path, bytes);
