@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import { MetisError } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
-import { withTenant } from '../storage/db/with-tenant.ts';
 import { assertTenantId } from '../tenancy/tenant-id.ts';
+import { ANALYSIS_ID_PATTERN, insertAnalysisRow, selectAnalysisRow, storedUsage } from './analysis-rows.ts';
 import { LlmCancelledError } from './errors.ts';
 import { completeJsonWithHeartbeats } from './heartbeat-progress.ts';
 import type { LlmCompletion, LlmEngine } from './llm-engine.ts';
@@ -123,14 +123,14 @@ export function usageOf(out: LlmCompletion): AnalysisUsage {
 }
 
 function assertAnalysisId(analysisId: unknown): asserts analysisId is string {
-  if (typeof analysisId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(analysisId)) {
+  if (typeof analysisId !== 'string' || !ANALYSIS_ID_PATTERN.test(analysisId)) {
     throw ApplicationFailure.nonRetryable(`invalid analysis id ${JSON.stringify(analysisId)}`, 'INVALID_ANALYSIS_ID');
   }
 }
 
 /** Return a stored analysis, or undefined when there is none (read under the tenant's row-level security). */
 export async function loadAnalysis(db: Kysely<MetisDatabase>, tenantId: string, analysisId: string): Promise<StoredAnalysis | undefined> {
-  const row = await withTenant(db, tenantId, (trx) => trx.selectFrom('analyses').selectAll().where('analysis_id', '=', analysisId).executeTakeFirst());
+  const row = await selectAnalysisRow(db, tenantId, analysisId);
   if (!row) return undefined;
   return {
     tenantId: row.tenant_id,
@@ -141,7 +141,7 @@ export async function loadAnalysis(db: Kysely<MetisDatabase>, tenantId: string, 
     note: row.result as unknown as UnderwritingNote,
     model: row.model,
     inputSha256: row.input_sha256,
-    usage: { promptTokens: row.prompt_tokens, generatedTokens: row.generated_tokens, generationMs: row.generation_ms, tokensPerSecond: row.tokens_per_second },
+    usage: storedUsage(row),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -178,26 +178,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       }
       assertAnalysisId(input.analysisId);
       const { result } = input;
-      await withTenant(deps.db, input.tenantId, (trx) =>
-        trx
-          .insertInto('analyses')
-          .values({
-            tenant_id: input.tenantId,
-            analysis_id: input.analysisId,
-            workflow_id: input.workflowId,
-            kind: input.kind,
-            status: 'completed',
-            input_sha256: result.inputSha256,
-            result: JSON.stringify(result.note),
-            model: result.model,
-            prompt_tokens: result.usage.promptTokens,
-            generated_tokens: result.usage.generatedTokens,
-            generation_ms: result.usage.generationMs,
-            tokens_per_second: result.usage.tokensPerSecond,
-          })
-          .onConflict((oc) => oc.columns(['tenant_id', 'analysis_id']).doNothing())
-          .execute(),
-      );
+      await insertAnalysisRow(deps.db, { tenantId: input.tenantId, analysisId: input.analysisId, workflowId: input.workflowId, kind: input.kind, inputSha256: result.inputSha256, result: result.note, model: result.model, usage: result.usage });
       const stored = await loadAnalysis(deps.db, input.tenantId, input.analysisId);
       if (!stored) throw ApplicationFailure.retryable(`analysis ${input.analysisId} was not stored`, 'AnalysisNotStored');
       return stored;

@@ -3,9 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
-import { withTenant } from '../storage/db/with-tenant.ts';
 import { assertTenantId } from '../tenancy/tenant-id.ts';
 import { hashData } from '../util/canonical-json.ts';
+import { ANALYSIS_ID_PATTERN, insertAnalysisRow, selectAnalysisRow, storedUsage } from './analysis-rows.ts';
 import { completeJsonWithHeartbeats } from './heartbeat-progress.ts';
 import { LLM_DEFAULT_TIMEOUT_MS } from './llama-cpp-engine.ts';
 import { activityFailure, toFailure, usageOf } from './llm-activities.ts';
@@ -92,7 +92,7 @@ export interface ReviewBriefActivities {
 /** Return the `analyses` id of a loan's brief: `review-brief.{applicationId}`, or a hash of the id when it does not fit. */
 export function reviewBriefAnalysisId(applicationId: string): string {
   const plain = `${REVIEW_BRIEF_KIND}.${applicationId}`;
-  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(plain) ? plain : `${REVIEW_BRIEF_KIND}.${hashData(applicationId)}`;
+  return ANALYSIS_ID_PATTERN.test(plain) ? plain : `${REVIEW_BRIEF_KIND}.${hashData(applicationId)}`;
 }
 
 interface BriefRow {
@@ -104,7 +104,7 @@ interface BriefRow {
 /** Return a loan's stored brief, or undefined when there is none (read under the tenant's row-level security). */
 export async function loadReviewBrief(db: Kysely<MetisDatabase>, tenantId: string, applicationId: string): Promise<StoredReviewBrief | undefined> {
   const analysisId = reviewBriefAnalysisId(applicationId);
-  const row = await withTenant(db, tenantId, (trx) => trx.selectFrom('analyses').selectAll().where('analysis_id', '=', analysisId).where('kind', '=', REVIEW_BRIEF_KIND).executeTakeFirst());
+  const row = await selectAnalysisRow(db, tenantId, analysisId, REVIEW_BRIEF_KIND);
   if (!row) return undefined;
   const stored = row.result as unknown as BriefRow;
   return {
@@ -117,7 +117,7 @@ export async function loadReviewBrief(db: Kysely<MetisDatabase>, tenantId: strin
     droppedFields: stored.droppedFields,
     model: row.model,
     inputSha256: row.input_sha256,
-    usage: { promptTokens: row.prompt_tokens, generatedTokens: row.generated_tokens, generationMs: row.generation_ms, tokensPerSecond: row.tokens_per_second },
+    usage: storedUsage(row),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -155,26 +155,7 @@ export function createReviewBriefActivities(deps: ReviewBriefActivityDeps): Revi
       }
       const { result } = input;
       const stored: BriefRow = { brief: result.brief, facts: result.facts, droppedFields: result.droppedFields };
-      await withTenant(deps.db, input.tenantId, (trx) =>
-        trx
-          .insertInto('analyses')
-          .values({
-            tenant_id: input.tenantId,
-            analysis_id: reviewBriefAnalysisId(input.applicationId),
-            workflow_id: input.workflowId,
-            kind: REVIEW_BRIEF_KIND,
-            status: 'completed',
-            input_sha256: result.inputSha256,
-            result: JSON.stringify(stored),
-            model: result.model,
-            prompt_tokens: result.usage.promptTokens,
-            generated_tokens: result.usage.generatedTokens,
-            generation_ms: result.usage.generationMs,
-            tokens_per_second: result.usage.tokensPerSecond,
-          })
-          .onConflict((oc) => oc.columns(['tenant_id', 'analysis_id']).doNothing())
-          .execute(),
-      );
+      await insertAnalysisRow(deps.db, { tenantId: input.tenantId, analysisId: reviewBriefAnalysisId(input.applicationId), workflowId: input.workflowId, kind: REVIEW_BRIEF_KIND, inputSha256: result.inputSha256, result: stored, model: result.model, usage: result.usage });
       const brief = await loadReviewBrief(deps.db, input.tenantId, input.applicationId);
       if (!brief) throw ApplicationFailure.retryable(`the brief of ${input.applicationId} was not stored`, 'AnalysisNotStored');
       return brief;
