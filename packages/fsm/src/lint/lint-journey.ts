@@ -1,4 +1,4 @@
-import { BUILT_IN_AUTOMATION_NAMES } from '../config/automations.ts';
+import { BUILT_IN_AUTOMATION_NAMES, stateAutomation } from '../config/automations.ts';
 import { parseDuration } from '../config/duration.ts';
 import { journeyConfigSchema } from '../config/journey-schema.ts';
 import type { JourneyConfig, JourneyStateConfig } from '../config/journey-schema.ts';
@@ -151,7 +151,7 @@ function lintState(
       );
     }
   }
-  const automationName = state.automation === undefined ? undefined : typeof state.automation === 'string' ? state.automation : state.automation.name;
+  const automationName = stateAutomation(state.automation)?.name;
   if (automationName?.startsWith('metis.') && !BUILT_IN_AUTOMATION_NAMES.includes(automationName)) {
     out.push(
       finding(

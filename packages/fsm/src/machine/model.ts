@@ -1,4 +1,5 @@
 import { evaluateCondition, describeCondition } from '../conditions/evaluate.ts';
+import { stateAutomation } from '../config/automations.ts';
 import { parseDuration } from '../config/duration.ts';
 import type { GuardRef, JourneyConfig, JourneyStateConfig } from '../config/journey-schema.ts';
 import { defaultGuardRegistry } from '../guards/registry.ts';
@@ -84,7 +85,7 @@ function compileState(s: JourneyStateConfig, rules: ValidationRegistry, guards: 
     name: s.state_name,
     description: s.description ?? null,
     automated: s.automated,
-    automation: s.automation === undefined ? null : typeof s.automation === 'string' ? { name: s.automation, params: {} } : { name: s.automation.name, params: s.automation.params ?? {} },
+    automation: stateAutomation(s.automation),
     final: s.final_state,
     timeout: s.timeout ?? null,
     timeoutMs: s.timeout === undefined ? null : parseDuration(s.timeout),
