@@ -1,10 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { toActivityFailure } from '../documents/intelligence/activity-support.ts';
 import { needingNativeModules } from '../native-modules.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import type { ObjectStore } from '../storage/objects/object-store.ts';
-import { AnalyticsInputError } from './errors.ts';
 import { exportAnalyticsDay } from './export-day.ts';
 import type { ExportAnalyticsInput, ExportAnalyticsResult } from './export-day.ts';
 import { analyticsReport } from './report.ts';
@@ -22,16 +20,10 @@ export interface AnalyticsActivitiesDeps {
 
 /** The analytics activities. */
 export interface AnalyticsActivities {
-  /** Export one UTC day to Parquet for the given (or every visible) tenant. */
+  /** Export one UTC day to Parquet for the given tenants (default: every active tenant). */
   exportAnalyticsDay(input: ExportAnalyticsInput): Promise<ExportAnalyticsResult>;
   /** Report on a tenant's exported days. */
   analyticsReport(input: AnalyticsReportInput): Promise<AnalyticsReport>;
-}
-
-// Bad input becomes a non-retryable failure typed with its code; anything else follows the shared rule.
-function failure(error: unknown): unknown {
-  if (error instanceof AnalyticsInputError) return ApplicationFailure.create({ message: error.message, type: error.code, nonRetryable: true, cause: error });
-  return toActivityFailure(error);
 }
 
 /** Create the analytics activities, marked as loading `@duckdb/node-api`. */
@@ -41,14 +33,14 @@ export function createAnalyticsActivities(deps: AnalyticsActivitiesDeps): Analyt
       try {
         return await exportAnalyticsDay(deps, input);
       } catch (error) {
-        throw failure(error);
+        throw toActivityFailure(error);
       }
     },
     async analyticsReport(input) {
       try {
         return await analyticsReport(deps, input);
       } catch (error) {
-        throw failure(error);
+        throw toActivityFailure(error);
       }
     },
   };

@@ -5,6 +5,7 @@ import { UnreadableDocumentError } from '../../ocr/errors.ts';
 import { InvalidRiskInputError, RiskModelInvalidError, RiskModelNotFoundError } from '../../risk/errors.ts';
 import { LowQualityDocumentError, WrongDocumentTypeError } from './errors.ts';
 import { VerificationParamsError } from '../verification-params.ts';
+import { AnalyticsInputError } from '../../analytics/errors.ts';
 
 /** Heartbeat when running inside a Temporal activity; do nothing elsewhere (scripts, tests, the CLI). */
 export function heartbeatIfActivity(details?: unknown): void {
@@ -37,6 +38,7 @@ const PERMANENT = [
   ObjectNotFoundError,
   InvalidTenantIdError,
   VerificationParamsError,
+  AnalyticsInputError,
 ];
 
 /** Report whether retrying cannot fix an error (bad input, missing object or model). */
