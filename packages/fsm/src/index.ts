@@ -1,5 +1,6 @@
 // Public API of @metis/fsm: pure TypeScript, no Node built-ins, no I/O.
 
+export { isPlainObject } from './json.ts';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.ts';
 export type { BuiltinFieldErrorCode, FieldError, FieldErrorCode } from './errors.ts';
 export { JourneyConfigError, JourneySnapshotError, JourneyStepError, MetisFsmError, RegistryError, RuleSetError } from './errors.ts';

@@ -1,3 +1,4 @@
+import { isPlainObject } from '@metis/fsm';
 import { MetisError } from '../errors.ts';
 import type { JsonRecord } from '../journeys/journey-activities.ts';
 import { DOCUMENT_TYPES } from './intelligence/types.ts';
@@ -47,7 +48,6 @@ export function documentTypeOfField(field: string): DocumentType | undefined {
   return undefined;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Work out which documents to read and which typed values to compare, from the state's params
@@ -60,8 +60,8 @@ export function verificationParams(params: JsonRecord, data: JsonRecord): Verifi
   const unknown = Object.keys(params).filter((k) => !['documents', 'fields', 'name_threshold'].includes(k));
   if (unknown.length > 0) throw new VerificationParamsError(`unknown params ${unknown.join(', ')} (known: documents, fields, name_threshold)`);
   if (threshold !== undefined && !(typeof threshold === 'number' && threshold > 0 && threshold <= 1)) throw new VerificationParamsError('name_threshold must be a number in (0, 1]');
-  if (docParam !== undefined && !isRecord(docParam)) throw new VerificationParamsError('documents must map journey fields to document types');
-  if (fieldParam !== undefined && !isRecord(fieldParam)) throw new VerificationParamsError('fields must map name, date_of_birth, pan and aadhaar_number to journey fields');
+  if (docParam !== undefined && !isPlainObject(docParam)) throw new VerificationParamsError('documents must map journey fields to document types');
+  if (fieldParam !== undefined && !isPlainObject(fieldParam)) throw new VerificationParamsError('fields must map name, date_of_birth, pan and aadhaar_number to journey fields');
 
   const wanted: [string, DocumentType | undefined][] = docParam
     ? Object.entries(docParam).map(([field, type]) => {
@@ -69,7 +69,7 @@ export function verificationParams(params: JsonRecord, data: JsonRecord): Verifi
         return [field, type === 'any' ? undefined : (type as DocumentType)];
       })
     : Object.entries(data).flatMap(([field, value]) => {
-        if (!(isRecord(value) && typeof value['document_id'] === 'string')) return [];
+        if (!(isPlainObject(value) && typeof value['document_id'] === 'string')) return [];
         const type = documentTypeOfField(field);
         // Without params, identity documents are read by their field's name, and `additional*`
         // fields accept any of them; other documents (a selfie, a salary slip) are not read.
@@ -78,7 +78,7 @@ export function verificationParams(params: JsonRecord, data: JsonRecord): Verifi
   const documents = wanted.map(([field, expectedType]) => {
     const value = data[field];
     // A field the params name but the data lacks is reported missing, never skipped.
-    return { field, documentId: isRecord(value) && typeof value['document_id'] === 'string' ? value['document_id'] : '', expectedType };
+    return { field, documentId: isPlainObject(value) && typeof value['document_id'] === 'string' ? value['document_id'] : '', expectedType };
   });
 
   const typed: Partial<Record<keyof TypedApplicant, string>> = {};

@@ -2,7 +2,7 @@ import { ApplicationFailure, ChildWorkflowCancellationType, executeChild, Parent
 import type { DocumentVerificationActivities } from '@metis/activities/documents';
 import type { AutomationInput, JourneyActivities, JsonRecord } from '@metis/activities/journeys';
 import type { EmploymentType, LoanApplication } from '@metis/activities/loans';
-import { BUILT_IN_AUTOMATIONS } from '@metis/fsm';
+import { BUILT_IN_AUTOMATIONS, isPlainObject } from '@metis/fsm';
 import type { JsonObject, JsonValue, StateAutomation } from '@metis/fsm';
 import { automationActivity, STORAGE_ACTIVITY } from '../presets.ts';
 import { metisSearchAttributes } from '../search-attributes.ts';
@@ -29,7 +29,6 @@ export interface AutomationRun {
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const pick = (data: JsonRecord, names: readonly string[]): unknown => names.map((n) => data[n]).find((v) => v !== undefined && v !== null);
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function invalid(message: string): never {
   throw ApplicationFailure.create({ type: AUTOMATION_INPUT_INVALID, message, nonRetryable: true });
@@ -60,8 +59,8 @@ export function loanApplicationFromJourney(applicantId: string, data: JsonRecord
   const existingMonthlyEmi = num(field('existing_emis', 'existing_emis'));
   const employmentYears = num(field('employment_years', 'employment_years'));
   const documents = Object.values(data).flatMap((v) => {
-    const id = isRecord(v) ? v['document_id'] : undefined;
-    const kind = isRecord(v) ? v['kind'] : undefined;
+    const id = isPlainObject(v) ? v['document_id'] : undefined;
+    const kind = isPlainObject(v) ? v['kind'] : undefined;
     return typeof id === 'string' ? [{ kind: typeof kind === 'string' ? kind : 'other', documentId: id }] : [];
   });
   return {
