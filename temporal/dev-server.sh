@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Start, stop or check the Temporal dev server (SQLite file under .metis/temporal, Web UI on
-# :8233) with the Metis search attributes registered.
+# :8233) with the Metis search attributes registered and task-queue fairness enabled (server 1.29:
+# matching.enableFairness and matching.useNewMatcher; 1.29 has no matching.enableMigration, so a
+# backlog written before fairness was turned on is not read by the fair matcher).
 #   temporal/dev-server.sh start|stop|status
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +25,9 @@ case "${1:-status}" in
       --db-filename "$db_file" --log-level warn
       --dynamic-config-value frontend.enableUpdateWorkflowExecution=true
       --dynamic-config-value frontend.enableExecuteMultiOperation=true
-      --dynamic-config-value system.enableEagerWorkflowStart=true)
+      --dynamic-config-value system.enableEagerWorkflowStart=true
+      --dynamic-config-value matching.enableFairness=true
+      --dynamic-config-value matching.useNewMatcher=true)
     while IFS= read -r attr; do
       case "$attr" in ''|'#'*) continue ;; esac
       args+=(--search-attribute "$attr")
