@@ -2,13 +2,16 @@
 # The local Metis stack: PostgreSQL (the machine's), the Temporal dev server with its Web UI,
 # and MinIO. Binaries are built on first use and reused after.
 #   scripts/stack.sh up|down|status
-# `up` also provisions the Metis roles and database, migrates, and creates the bucket, for the
-# database in DATABASE_URL and the bucket in METIS_S3_BUCKET.
+# `up` also provisions the Metis roles and database, migrates, creates the bucket (for the
+# database in DATABASE_URL and the bucket in METIS_S3_BUCKET) and the development keys, and
+# starts the codec server the Web UI decrypts payloads through (METIS_CODEC_ADDRESS).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
 
 metis_cli() { node --conditions=metis-source "$METIS_ROOT/packages/cli/src/main.ts" "$@"; }
+codec_address=${METIS_CODEC_ADDRESS:-127.0.0.1:8234}
+codec_health() { curl -sf "http://$codec_address/healthz" >/dev/null; }
 
 case "${1:-status}" in
   up)
@@ -24,17 +27,22 @@ case "${1:-status}" in
     "$here/minio.sh" start
     [ -d "$METIS_ROOT/node_modules" ] || metis_die "dependencies are not installed: run \`npm run setup\` first"
     metis_cli dev init
+    source "$here/lib/service.sh"
+    metis_service_start codec 30 codec_health -- node --conditions=metis-source "$METIS_ROOT/packages/cli/src/main.ts" codec serve --address "$codec_address"
     metis_log "stack up in $(( $(date +%s) - start )) s"
     ;;
   down)
     "$METIS_ROOT/temporal/dev-server.sh" stop
     "$here/minio.sh" stop
+    source "$here/lib/service.sh"
+    metis_service_stop codec
     ;;
   status)
     rc=0
     "$here/postgres.sh" status || rc=1
     "$METIS_ROOT/temporal/dev-server.sh" status || rc=1
     "$here/minio.sh" status || rc=1
+    if codec_health; then echo "codec: serving on http://$codec_address"; else echo "codec: not running"; rc=1; fi
     exit $rc
     ;;
   *) metis_die "usage: scripts/stack.sh up|down|status" ;;

@@ -22,13 +22,14 @@ pnpm run --silent lint
 
 source "$here/lib/service.sh"
 started=()
-for svc in temporal minio; do metis_service_pid "$svc" >/dev/null || started+=("$svc"); done
+for svc in temporal minio codec; do metis_service_pid "$svc" >/dev/null || started+=("$svc"); done
 stop_started() {
   [ "${METIS_KEEP_STACK:-}" = "1" ] && return 0
   for svc in "${started[@]}"; do
     case "$svc" in
       temporal) "$METIS_ROOT/temporal/dev-server.sh" stop ;;
       minio) "$here/minio.sh" stop ;;
+      codec) metis_service_stop codec ;;
     esac
   done
 }

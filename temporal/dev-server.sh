@@ -2,7 +2,9 @@
 # Start, stop or check the Temporal dev server (SQLite file under .metis/temporal, Web UI on
 # :8233) with the Metis search attributes registered and task-queue fairness enabled (server 1.29:
 # matching.enableFairness and matching.useNewMatcher; 1.29 has no matching.enableMigration, so a
-# backlog written before fairness was turned on is not read by the fair matcher).
+# backlog written before fairness was turned on is not read by the fair matcher). The Web UI
+# decodes payloads through the codec server (`metis codec serve`, started by scripts/stack.sh) at
+# METIS_CODEC_ADDRESS.
 #   temporal/dev-server.sh start|stop|status
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +25,7 @@ case "${1:-status}" in
     mkdir -p "$(dirname "$db_file")"
     args=(server start-dev --ip "$host" --port "$port" --ui-port "$ui_port" --namespace "$namespace"
       --db-filename "$db_file" --log-level warn
+      --ui-codec-endpoint "http://${METIS_CODEC_ADDRESS:-127.0.0.1:8234}"
       --dynamic-config-value frontend.enableUpdateWorkflowExecution=true
       --dynamic-config-value frontend.enableExecuteMultiOperation=true
       --dynamic-config-value system.enableEagerWorkflowStart=true

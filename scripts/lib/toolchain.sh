@@ -52,3 +52,10 @@ metis_toolchain() {
   metis_ensure_node
   metis_ensure_pnpm
 }
+
+# The local stack's development secrets, created by `metis dev init` under .metis/: the payload
+# master key and the key set that verifies development tokens. Used unless the environment names
+# its own.
+if [ -z "${METIS_PAYLOAD_KEY:-}" ]; then export METIS_PAYLOAD_KEY_FILE=${METIS_PAYLOAD_KEY_FILE:-$METIS_HOME/payload-key}; fi
+export METIS_AUTH_JWKS=${METIS_AUTH_JWKS:-$METIS_HOME/dev-auth/jwks.json}
+export METIS_AUTH_ISSUER=${METIS_AUTH_ISSUER:-metis-dev}

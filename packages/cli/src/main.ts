@@ -5,6 +5,7 @@ import { ConfigurationError, MetisError } from '@metis/activities/errors';
 import { createMinioObjectStore } from '@metis/activities/storage';
 import { initObjectStore, loadConfigFromEnv, migrate, provision } from '@metis/sdk';
 import { runAnalyticsCommand } from './analytics-command.ts';
+import { ensureDevSecrets, runCodecServeCommand, runDevTokenCommand } from './codec-command.ts';
 import { runJourneyCommand } from './journey-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
 import { parseArguments } from './parse-arguments.ts';
@@ -15,7 +16,9 @@ const USAGE = `usage: metis <command>
   db provision        create the Metis roles and database (admin URL)
   db migrate [--down] migrate the schema to the latest version, or one step down
   store init          create the object store bucket
-  dev init            all three, and the sample tenants' risk models, for a local stack
+  dev init            all three, the sample tenants' risk models and the development keys, for a local stack
+  dev token           print a development token (--tenant T [--role R]... [--subject S] [--ttl 1h])
+  codec serve         serve decrypted payloads to the Temporal Web UI for authorised operators
   journey lint FILE   check a tenant journey config; exit 1 with every finding
   journey draw FILE   print a journey config as a Mermaid state diagram
   ocr IMAGE           read a document image: its type and fields as JSON
@@ -62,6 +65,9 @@ function setupOptions(name: SetupCommand, args: string[], io: Io): { readonly do
 async function setup(name: SetupCommand, args: string[], io: Io): Promise<number> {
   const options = setupOptions(name, args, io);
   if (typeof options === 'number') return options;
+  // The development payload key is read with the configuration: create it first.
+  const secrets = name === 'dev init' ? await ensureDevSecrets() : [];
+  for (const path of secrets) io.say(`dev secret: created ${path}`);
   const config = loadConfigFromEnv();
   const doMigrate = async (direction: 'latest' | 'down'): Promise<void> => {
     const result = await migrate(config, direction);
@@ -125,6 +131,8 @@ async function main(argv: string[]): Promise<number> {
   if (group === 'analytics') {
     return runAnalyticsCommand([command ?? '', ...rest].filter(Boolean), { stdout: io.say, stderr: io.complain, writeFile: (path, text) => writeFile(path, text, 'utf8') });
   }
+  if (group === 'dev' && command === 'token') return runDevTokenCommand(rest, { stdout: io.say, stderr: io.complain });
+  if (group === 'codec' && command === 'serve') return runCodecServeCommand(rest, { stdout: io.say, stderr: io.complain });
   const name = `${group ?? ''} ${command ?? ''}`;
   if (isSetupCommand(name)) return setup(name, rest, io);
   // Not a command: `metis --help`, or a usage error.

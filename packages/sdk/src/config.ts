@@ -1,8 +1,10 @@
 import { ConfigurationError } from '@metis/activities/errors';
 import type { MinioObjectStoreConfig, PoolSettings } from '@metis/activities/storage';
 import { isTaskQueuePrefix, TASK_QUEUE_PREFIX_RULE, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
+import { readFileSync } from 'node:fs';
 import { createDerivedKeyring } from './codec/keyring.ts';
-import type { Keyring } from './codec/keyring.ts';
+import type { PreviousMasterKey } from './codec/keyring.ts';
+import type { PayloadEncryption } from './codec/data-converter.ts';
 
 /** Where the Temporal frontend is. */
 export interface TemporalConfig {
@@ -41,8 +43,11 @@ export interface MetisConfig {
   readonly database: DatabaseConfig;
   /** S3-compatible object store. */
   readonly objectStore: MinioObjectStoreConfig;
-  /** Encrypt every Temporal payload with its tenant's key (AES-256-GCM); off when absent. */
-  readonly encryption?: { readonly keyring: Keyring };
+  /**
+   * Encrypt every Temporal payload with its tenant's key (AES-256-GCM), or `'off'`. Required by
+   * `createMetis` and `createWorkers`: without it they throw `ConfigurationError`.
+   */
+  readonly encryption?: PayloadEncryption;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -87,13 +92,7 @@ export function checkTaskQueuePrefixConfig(prefix: string | undefined, setting =
  */
 export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
   const pg = ['postgres:', 'postgresql:'];
-  const masterKey = env['METIS_PAYLOAD_KEY'];
-  let encryption: MetisConfig['encryption'];
-  if (masterKey) {
-    const bytes = Buffer.from(masterKey, 'base64');
-    if (bytes.byteLength < 32) throw new ConfigurationError('INVALID_CONFIG', 'METIS_PAYLOAD_KEY must be at least 32 bytes, base64-encoded', { hint: 'Generate one with `openssl rand -base64 32`' });
-    encryption = { keyring: createDerivedKeyring({ masterKey: bytes, version: Number(env['METIS_PAYLOAD_KEY_VERSION'] ?? 1) }) };
-  }
+  const encryption = payloadEncryptionFromEnv(env);
   // Empty is unset, as for every variable here. One trailing separator is the old convention
   // (the prefix was concatenated): `acme-` meant `acme-metis-default`, as `acme` does now.
   const raw = env['METIS_TASK_QUEUE_PREFIX'] || undefined;
@@ -120,4 +119,64 @@ export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
     },
     ...(encryption ? { encryption } : {}),
   };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function masterKeyOf(name: string, value: string): Uint8Array {
+  const text = value.trim();
+  const bytes = BASE64.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+  if (bytes.byteLength < 32) throw new ConfigurationError('INVALID_CONFIG', `${name} must be at least 32 bytes, base64-encoded`, { hint: 'Generate one with `openssl rand -base64 32`' });
+  return new Uint8Array(bytes);
+}
+
+function keyVersionOf(name: string, value: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(value.trim())) throw new ConfigurationError('INVALID_CONFIG', `${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return Number(value.trim());
+}
+
+/**
+ * Read payload encryption from `METIS_PAYLOAD_ENCRYPTION` (`on`, the default, or `off`), the master
+ * key from `METIS_PAYLOAD_KEY` or the file `METIS_PAYLOAD_KEY_FILE`, its version from
+ * `METIS_PAYLOAD_KEY_VERSION` (default 1) and the master keys of older versions from
+ * `METIS_PAYLOAD_PREVIOUS_KEYS` (`version:base64`, comma-separated). Return undefined when
+ * encryption is on but no key is set: clients and workers then refuse to start.
+ */
+function payloadEncryptionFromEnv(env: Env): PayloadEncryption | undefined {
+  const mode = (env['METIS_PAYLOAD_ENCRYPTION'] || 'on').trim().toLowerCase();
+  if (mode === 'off') return 'off';
+  if (mode !== 'on') throw new ConfigurationError('INVALID_CONFIG', `METIS_PAYLOAD_ENCRYPTION must be on or off, got ${JSON.stringify(env['METIS_PAYLOAD_ENCRYPTION'])}`);
+  const inline = env['METIS_PAYLOAD_KEY'] || undefined;
+  const file = env['METIS_PAYLOAD_KEY_FILE'] || undefined;
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigurationError('INVALID_CONFIG', 'METIS_PAYLOAD_KEY and METIS_PAYLOAD_KEY_FILE are both set', { hint: 'Keep one of them' });
+  }
+  let masterKey: Uint8Array;
+  if (inline !== undefined) {
+    masterKey = masterKeyOf('METIS_PAYLOAD_KEY', inline);
+  } else if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigurationError('PAYLOAD_KEY_MISSING', `METIS_PAYLOAD_KEY_FILE ${JSON.stringify(file)} cannot be read`, {
+        hint: 'Create it with `openssl rand -base64 32 > FILE` (`npm run stack -- up` creates the development key .metis/payload-key)',
+        cause: error,
+      });
+    }
+    masterKey = masterKeyOf(`the key in METIS_PAYLOAD_KEY_FILE ${JSON.stringify(file)}`, text);
+  } else {
+    return undefined;
+  }
+  const version = env['METIS_PAYLOAD_KEY_VERSION'] ? keyVersionOf('METIS_PAYLOAD_KEY_VERSION', env['METIS_PAYLOAD_KEY_VERSION']) : 1;
+  const previous: PreviousMasterKey[] = [];
+  for (const entry of (env['METIS_PAYLOAD_PREVIOUS_KEYS'] ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.indexOf(':');
+    if (at < 0) throw new ConfigurationError('INVALID_CONFIG', 'METIS_PAYLOAD_PREVIOUS_KEYS entries are version:base64', { hint: 'e.g. METIS_PAYLOAD_PREVIOUS_KEYS=1:BASE64KEY' });
+    const old = keyVersionOf('a METIS_PAYLOAD_PREVIOUS_KEYS version', entry.slice(0, at));
+    if (old >= version) throw new ConfigurationError('INVALID_CONFIG', `METIS_PAYLOAD_PREVIOUS_KEYS has version ${old}, not below METIS_PAYLOAD_KEY_VERSION ${version}`);
+    if (previous.some((p) => p.version === old)) throw new ConfigurationError('INVALID_CONFIG', `METIS_PAYLOAD_PREVIOUS_KEYS has version ${old} twice`);
+    previous.push({ version: old, masterKey: masterKeyOf(`the METIS_PAYLOAD_PREVIOUS_KEYS key of version ${old}`, entry.slice(at + 1)) });
+  }
+  return { keyring: createDerivedKeyring({ masterKey, version, previous }) };
 }

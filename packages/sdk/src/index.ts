@@ -25,8 +25,12 @@ export type { CheckName, RecordedDocument, VerificationCheck } from '@metis/acti
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
 export { isTaskQueuePrefix, POOLS, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
 export type { Pool } from '@metis/workflows';
-export { createDerivedKeyring, UnknownKeyError } from './codec/keyring.ts';
-export type { Keyring } from './codec/keyring.ts';
-export { createTenantPayloadCodec, tenantOfWorkflowId, ENCRYPTED_ENCODING } from './codec/tenant-codec.ts';
-export { startCodecServer } from './codec/codec-server.ts';
+export { createDerivedKeyring, tenantOfKeyId, UnknownKeyError } from './codec/keyring.ts';
+export type { Keyring, PreviousMasterKey } from './codec/keyring.ts';
+export { ENCRYPTION_OFF_WARNING } from './codec/data-converter.ts';
+export type { PayloadEncryption } from './codec/data-converter.ts';
+export { createTenantPayloadCodec, openPayload, payloadKeyId, sealPayload, tenantOfWorkflowId, ENCRYPTED_ENCODING, PLATFORM_KEY_OWNER } from './codec/tenant-codec.ts';
+export { CODEC_SESSION_COOKIE, startCodecServer } from './codec/codec-server.ts';
+export { AuthenticationError, createTokenVerifier } from './codec/ops-tokens.ts';
+export type { JsonWebKeySet, Principal, TokenVerifier, TokenVerifierOptions } from './codec/ops-tokens.ts';
 export type { CodecServer, CodecServerOptions } from './codec/codec-server.ts';

@@ -4,3 +4,4 @@ export { checkTaskQueuePrefixConfig } from './config.ts';
 export { temporalUnreachable, CONNECT_TIMEOUT_MS } from './connect.ts';
 export { openResources } from './resources.ts';
 export type { Resources } from './resources.ts';
+export { metisDataConverter } from './codec/data-converter.ts';

@@ -6,8 +6,7 @@ import { createReviewBriefActivities, inspectModelFile, loadLlmEngine } from '@m
 import type { LlmEngine } from '@metis/activities/llm';
 import { POOLS, taskQueueName } from '@metis/workflows';
 import type { Pool } from '@metis/workflows';
-import { createTenantPayloadCodec } from '@metis/sdk';
-import { checkTaskQueuePrefixConfig, openResources } from '@metis/sdk/internal';
+import { checkTaskQueuePrefixConfig, metisDataConverter, openResources } from '@metis/sdk/internal';
 import type { MetisConfig } from '@metis/sdk';
 import { connectWorker } from './connect-worker.ts';
 import { formatPoolSizing, sizePools } from './size-pools.ts';
@@ -77,6 +76,7 @@ function installRuntime(logLevel: LogLevel): void {
 export async function createWorkers(options: CreateWorkersOptions): Promise<MetisWorkers> {
   const { config } = options;
   checkTaskQueuePrefixConfig(config.temporal.taskQueuePrefix);
+  const dataConverter = metisDataConverter(config.encryption, (message) => console.warn(`[metis] ${message}`));
   installRuntime(options.logLevel ?? 'WARN');
   const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
   const llmModel = options.services?.llm || !selected.includes('ai') ? undefined : options.llmModel ?? (process.env['METIS_LLM_MODEL'] || undefined);
@@ -120,7 +120,6 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   let workers: Worker[];
   try {
     const workflowBundle = await bundleMetisWorkflows();
-    const dataConverter = config.encryption ? { payloadCodecs: [createTenantPayloadCodec(config.encryption.keyring)] } : undefined;
     workers = await Promise.all(
       selected.map((pool) => {
         const given = options.pools?.[pool] ?? {};
@@ -131,7 +130,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
           taskQueue: taskQueueName(pool, config.temporal.taskQueuePrefix),
           workflowBundle,
           activities,
-          ...(dataConverter ? { dataConverter } : {}),
+          dataConverter,
           maxConcurrentWorkflowTaskExecutions: given.maxConcurrentWorkflowTasks ?? planned.maxConcurrentWorkflowTasks,
           maxConcurrentActivityTaskExecutions: given.maxConcurrentActivities ?? planned.maxConcurrentActivities,
         });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
@@ -20,6 +21,8 @@ function bundle(): Promise<WorkflowBundleWithSourceMap> {
   const workflowsPath = new URL(import.meta.resolve('@metis/workflows/workflows')).pathname;
   return bundleWorkflowCode({
     workflowsPath,
+    // Failure messages and stack traces travel as encoded (so encrypted) payloads.
+    failureConverterPath: fileURLToPath(import.meta.resolve('@metis/workflows/failure-converter')),
     logger: new DefaultLogger('WARN'),
     ...(fromSource
       ? {

@@ -3,7 +3,8 @@ import type { ApplicationFields, LlmActivities, StoredAnalysis } from '@metis/ac
 import type { NotificationActivities } from '@metis/activities/notify';
 import { LLM_ACTIVITY, PROVIDER_ACTIVITY, STORAGE_ACTIVITY } from './presets.ts';
 import { MetisJourney, MetisOutcome, MetisState, MetisTenant } from './search-attributes.ts';
-import { taskQueueName, taskQueuePrefix } from './task-queues.ts';
+import { taskQueuePrefix } from './task-queues.ts';
+import { onPool } from './priorities.ts';
 
 /** Input of an analysis: which application to analyse, for whom, and who to tell. */
 export interface AnalysisWorkflowInput {
@@ -49,8 +50,8 @@ export function analysisWorkflowId(tenantId: string, analysisId: string): string
 export async function analysisWorkflow(input: AnalysisWorkflowInput): Promise<StoredAnalysis> {
   const info = workflowInfo();
   const prefix = taskQueuePrefix(info.taskQueue);
-  const ai = proxyActivities<LlmActivities>({ ...LLM_ACTIVITY, taskQueue: taskQueueName('ai', prefix) });
-  const storage = proxyActivities<LlmActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+  const ai = proxyActivities<LlmActivities>({ ...LLM_ACTIVITY, ...onPool('ai', prefix) });
+  const storage = proxyActivities<LlmActivities>({ ...STORAGE_ACTIVITY, ...onPool('default', prefix) });
   const kind = input.kind ?? 'underwriting-note';
   let view: AnalysisView = { tenantId: input.tenantId, analysisId: input.analysisId, stage: 'analyzing' };
   const stage = (next: AnalysisStage): void => {
@@ -75,7 +76,7 @@ export async function analysisWorkflow(input: AnalysisWorkflowInput): Promise<St
   if (input.notify?.webhook) {
     // The completion hook: a signed webhook through the notification activity, sent once per analysis.
     stage('notifying');
-    const notifier = proxyActivities<NotificationActivities>({ ...PROVIDER_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+    const notifier = proxyActivities<NotificationActivities>({ ...PROVIDER_ACTIVITY, ...onPool('default', prefix) });
     await notifier.deliverNotification({
       tenantId: input.tenantId,
       idempotencyKey: `analysis:${input.analysisId}:completed:webhook`,

@@ -2,7 +2,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AnalyticsActivities } from '@metis/activities/analytics';
 import { ANALYTICS_ACTIVITY } from './presets.ts';
-import { taskQueueName, taskQueuePrefix } from './task-queues.ts';
+import { taskQueuePrefix } from './task-queues.ts';
+import { onPool } from './priorities.ts';
 
 /** What one day's export wrote: the day and each object, with its tenant, table and row count. */
 export type AnalyticsExportResult = Awaited<ReturnType<AnalyticsActivities['exportAnalyticsDay']>>;
@@ -44,7 +45,7 @@ export function previousUtcDay(at: Date): string {
 }
 
 function analyticsActivities(): AnalyticsActivities {
-  return proxyActivities<AnalyticsActivities>({ ...ANALYTICS_ACTIVITY, retry: { ...ANALYTICS_ACTIVITY.retry, nonRetryableErrorTypes: [...ANALYTICS_ACTIVITY.retry.nonRetryableErrorTypes] }, taskQueue: taskQueueName('default', taskQueuePrefix(workflowInfo().taskQueue)) });
+  return proxyActivities<AnalyticsActivities>({ ...ANALYTICS_ACTIVITY, retry: { ...ANALYTICS_ACTIVITY.retry, nonRetryableErrorTypes: [...ANALYTICS_ACTIVITY.retry.nonRetryableErrorTypes] }, ...onPool('default', taskQueuePrefix(workflowInfo().taskQueue)) });
 }
 
 /** The time a Schedule meant a run for (a run caught up later still exports the day it was meant for). */

@@ -2,13 +2,14 @@ import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporal
 import type { DocumentActivities, RecordDocumentInput, RecordedDocument } from '@metis/activities/documents';
 import { STORAGE_ACTIVITY } from './presets.ts';
 import { MetisOutcome, MetisState } from './search-attributes.ts';
-import { taskQueueName, taskQueuePrefix } from './task-queues.ts';
+import { taskQueuePrefix } from './task-queues.ts';
+import { onPool } from './priorities.ts';
 
 /** Record a document uploaded to a tenant's prefix: verify it, store its row and its event, once. */
 export async function documentIntakeWorkflow(input: RecordDocumentInput): Promise<RecordedDocument> {
   const { recordDocument } = proxyActivities<DocumentActivities>({
     ...STORAGE_ACTIVITY,
-    taskQueue: taskQueueName('default', taskQueuePrefix(workflowInfo().taskQueue)),
+    ...onPool('default', taskQueuePrefix(workflowInfo().taskQueue)),
   });
   upsertSearchAttributes([{ key: MetisState, value: 'recording' }]);
   const recorded = await recordDocument(input);

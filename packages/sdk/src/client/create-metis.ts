@@ -8,7 +8,7 @@ import { checkTaskQueuePrefixConfig } from '../config.ts';
 import type { MetisConfig } from '../config.ts';
 import { connectClient } from '../connect.ts';
 import { TenantUnknownError } from '../errors.ts';
-import { createTenantPayloadCodec } from '../codec/tenant-codec.ts';
+import { metisDataConverter } from '../codec/data-converter.ts';
 import { openResources } from '../resources.ts';
 import { tenantAnalyses } from './analyses-client.ts';
 import { metisAnalytics, tenantAnalytics } from './analytics-client.ts';
@@ -82,6 +82,7 @@ export interface Metis {
 /** Connect to Temporal, PostgreSQL and the object store, verify all three, register the tenants, and return the client. */
 export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   checkTaskQueuePrefixConfig(options.temporal.taskQueuePrefix);
+  const dataConverter = metisDataConverter(options.encryption, (message) => console.warn(`[metis] ${message}`));
   const tenants = new Map<string, { definition: TenantDefinition; journeys: Map<string, Journey> }>();
   for (const t of options.tenants) {
     assertTenantId(t.tenantId);
@@ -100,7 +101,7 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   const client = new Client({
     connection,
     namespace: options.temporal.namespace,
-    ...(options.encryption ? { dataConverter: { payloadCodecs: [createTenantPayloadCodec(options.encryption.keyring)] } } : {}),
+    dataConverter,
   });
   const prefix = options.temporal.taskQueuePrefix;
   const clients = new Map<string, TenantClient>();

@@ -6,7 +6,7 @@ import { BUILT_IN_AUTOMATIONS, isPlainObject } from '@metis/fsm';
 import type { JsonObject, JsonValue, StateAutomation } from '@metis/fsm';
 import { automationActivity, STORAGE_ACTIVITY } from '../presets.ts';
 import { metisSearchAttributes } from '../search-attributes.ts';
-import { taskQueueName } from '../task-queues.ts';
+import { onPool } from '../priorities.ts';
 import { loanWorkflowId } from '../loan/definitions.ts';
 import type { LoanPolicy, LoanView } from '../loan/definitions.ts';
 import { loanProcessingWorkflow } from '../loan/loan-workflow.ts';
@@ -107,19 +107,19 @@ export async function runStateAutomation(run: AutomationRun): Promise<JsonObject
   const { input, automation } = run;
   const options = automationActivity(run.timeoutMs);
   if (automation?.name === BUILT_IN_AUTOMATIONS.verifyDocuments) {
-    const ai = proxyActivities<DocumentVerificationActivities>({ ...options, taskQueue: taskQueueName('ai', run.prefix) });
+    const ai = proxyActivities<DocumentVerificationActivities>({ ...options, ...onPool('ai', run.prefix) });
     return (await ai.verifyJourneyDocuments({ ...input, params: automation.params })) as JsonObject;
   }
   if (automation?.name === BUILT_IN_AUTOMATIONS.underwriteLoan) {
     if (!run.loanPolicy) invalid(`tenant ${input.tenantId} has no loan policy: add loanPolicy to its definition to underwrite loans in a journey`);
     // A regular activity, not a local one: the step's audit write (a local activity) may still be
     // in flight, and two local activities resolving together would reorder commands on replay.
-    const storage = proxyActivities<JourneyActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', run.prefix) });
+    const storage = proxyActivities<JourneyActivities>({ ...STORAGE_ACTIVITY, ...onPool('default', run.prefix) });
     const kycStatus = await storage.readJourneyStatus({ tenantId: input.tenantId, journeyType: 'kyc', applicantId: input.applicantId });
     const application = loanApplicationFromJourney(input.applicantId, input.data, automation.params, kycStatus);
     const loan = await executeChild(loanProcessingWorkflow, {
       workflowId: loanWorkflowId(input.tenantId, application.applicationId),
-      taskQueue: taskQueueName('default', run.prefix),
+      ...onPool('default', run.prefix),
       args: [{ tenantId: input.tenantId, application, policy: run.loanPolicy }],
       typedSearchAttributes: metisSearchAttributes(input.tenantId, 'loan', 'received'),
       // A loan is decided once: a failed one may be retried by the journey, a decided one is not
@@ -131,6 +131,6 @@ export async function runStateAutomation(run: AutomationRun): Promise<JsonObject
     });
     return underwritingResult(loan);
   }
-  const interactive = proxyActivities<JourneyActivities>({ ...options, taskQueue: taskQueueName('interactive', run.prefix) });
+  const interactive = proxyActivities<JourneyActivities>({ ...options, ...onPool('interactive', run.prefix) });
   return (await interactive.runJourneyAutomation({ ...input, ...(automation ? { automation } : {}) })) as JsonObject;
 }

@@ -5,7 +5,8 @@ import type { NotificationActivities } from '@metis/activities/notify';
 import { decide, parseDuration } from '@metis/fsm';
 import { PROVIDER_ACTIVITY, STORAGE_ACTIVITY, AI_ACTIVITY, REVIEW_BRIEF_ACTIVITY } from '../presets.ts';
 import { MetisOutcome, metisSearchAttributes } from '../search-attributes.ts';
-import { taskQueueName, taskQueuePrefix } from '../task-queues.ts';
+import { taskQueuePrefix } from '../task-queues.ts';
+import { onPool } from '../priorities.ts';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanDecisionWaitMs, loanQuery, loanReviewUpdate } from './definitions.ts';
 import type { LoanReview, LoanReviewBrief, LoanStage, LoanStepRecord, LoanView, LoanWorkflowInput } from './definitions.ts';
 import { createSaga } from './saga.ts';
@@ -42,13 +43,13 @@ export function monthlyInstalment(amount: number, annualRate: number, months: nu
 export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<LoanView> {
   const info = workflowInfo();
   const prefix = taskQueuePrefix(info.taskQueue);
-  const records = proxyActivities<LoanActivities & DeadLetterActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+  const records = proxyActivities<LoanActivities & DeadLetterActivities>({ ...STORAGE_ACTIVITY, ...onPool('default', prefix) });
   const providers = proxyActivities<LoanActivities & NotificationActivities>({
     ...PROVIDER_ACTIVITY,
     retry: { ...PROVIDER_ACTIVITY.retry, ...input.policy.providerRetry, nonRetryableErrorTypes: ['NotConfigured', 'BureauUnavailable', 'BureauConfigInvalid', 'DisbursementRefused', 'InvalidApplicant'] },
-    taskQueue: taskQueueName('default', prefix),
+    ...onPool('default', prefix),
   });
-  const ai = proxyActivities<LoanActivities>({ ...AI_ACTIVITY, taskQueue: taskQueueName('ai', prefix) });
+  const ai = proxyActivities<LoanActivities>({ ...AI_ACTIVITY, ...onPool('ai', prefix) });
 
   const { tenantId, application, policy } = input;
   const threshold = policy.highValueThreshold ?? DEFAULT_HIGH_VALUE_THRESHOLD;
@@ -106,8 +107,8 @@ export async function loanProcessingWorkflow(input: LoanWorkflowInput): Promise<
     },
   );
 
-  const briefs = proxyActivities<ReviewBriefActivities>({ ...REVIEW_BRIEF_ACTIVITY, taskQueue: taskQueueName('ai', prefix) });
-  const briefStore = proxyActivities<ReviewBriefActivities>({ ...STORAGE_ACTIVITY, taskQueue: taskQueueName('default', prefix) });
+  const briefs = proxyActivities<ReviewBriefActivities>({ ...REVIEW_BRIEF_ACTIVITY, ...onPool('ai', prefix) });
+  const briefStore = proxyActivities<ReviewBriefActivities>({ ...STORAGE_ACTIVITY, ...onPool('default', prefix) });
   const writeBrief = async (sources: Parameters<ReviewBriefActivities['writeReviewBrief']>[0]): Promise<void> => {
     brief = { status: 'pending' };
     try {
