@@ -2,6 +2,7 @@ export { documentIntakeWorkflow, documentWorkflowId } from './document-intake-wo
 export { MetisTenant, MetisJourney, MetisState, MetisOutcome, METIS_SEARCH_ATTRIBUTES, metisSearchAttributes } from './search-attributes.ts';
 export { checkTaskQueuePrefix, isTaskQueuePrefix, POOLS, TASK_QUEUE_PREFIX_RULE, TASK_QUEUE_SEPARATOR, taskQueueName, taskQueuePrefix } from './task-queues.ts';
 export type { Pool } from './task-queues.ts';
+export { onPool, POOL_PRIORITY_KEYS, poolPriority } from './priorities.ts';
 export { STORAGE_RETRY, PROVIDER_RETRY, STORAGE_ACTIVITY, AI_ACTIVITY, AUTOMATION_ACTIVITY, automationActivity, PROVIDER_ACTIVITY, LOCAL_STORAGE_ACTIVITY } from './presets.ts';
 export { journeyWorkflow, JOURNEY_STEPS_PER_RUN } from './journey/journey-workflow.ts';
 export { journeyMigrateUpdate, journeyQuery, journeyStepUpdate, journeyWorkflowId, MIGRATION_REFUSED, STEP_REJECTED } from './journey/definitions.ts';

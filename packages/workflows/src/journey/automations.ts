@@ -119,6 +119,7 @@ export async function runStateAutomation(run: AutomationRun): Promise<JsonObject
     const application = loanApplicationFromJourney(input.applicantId, input.data, automation.params, kycStatus);
     const loan = await executeChild(loanProcessingWorkflow, {
       workflowId: loanWorkflowId(input.tenantId, application.applicationId),
+      // The default pool's priority key; the server gives the child the journey's fairness key and weight.
       ...onPool('default', run.prefix),
       args: [{ tenantId: input.tenantId, application, policy: run.loanPolicy }],
       typedSearchAttributes: metisSearchAttributes(input.tenantId, 'loan', 'received'),
