@@ -7,3 +7,5 @@ export { bundleMetisWorkflows } from './workflow-bundle.ts';
 export { connectWorker } from './connect-worker.ts';
 export { detectMachine, formatBytes, formatPoolSizing, nodeMachineProbe, PoolSizingError, sizePools } from './size-pools.ts';
 export type { LlmSizing, MachineProbe, MachineResources, MemoryPlan, ModelFootprint, OnnxSizing, PoolConcurrency, PoolSizing, PoolSizingOverrides, SizePoolsInput } from './size-pools.ts';
+export { replayMetisHistory } from './replay-history.ts';
+export type { WorkflowHistory } from './replay-history.ts';
