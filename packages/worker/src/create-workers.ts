@@ -1,9 +1,10 @@
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { LogLevel } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import type { Logger } from '@temporalio/worker';
 import { createActivities, requireNativeModules } from '@metis/activities';
 import type { ActivityDeps, MetisActivities } from '@metis/activities';
 import { createReviewBriefActivities, inspectModelFile, loadLlmEngine } from '@metis/activities/llm';
 import type { LlmEngine } from '@metis/activities/llm';
+import type { MetisLogLevel } from '@metis/activities/logging';
 import { POOLS, taskQueueName } from '@metis/workflows';
 import type { Pool } from '@metis/workflows';
 import { checkTaskQueuePrefixConfig, metisDataConverter, openResources } from '@metis/sdk/internal';
@@ -12,6 +13,8 @@ import { connectWorker } from './connect-worker.ts';
 import { formatPoolSizing, sizePools } from './size-pools.ts';
 import type { PoolSizing, SizePoolsInput } from './size-pools.ts';
 import { bundleMetisWorkflows } from './workflow-bundle.ts';
+import { startObservability } from './observability/worker-observability.ts';
+import type { WorkerObservability } from './observability/worker-observability.ts';
 
 /** Concurrency of one pool's worker. */
 export interface PoolOptions {
@@ -29,10 +32,22 @@ export interface CreateWorkersOptions {
   readonly pools?: Partial<Record<Pool, PoolOptions>>;
   /** How to size the pools (default: read this machine's CPUs, memory and cgroup limits). */
   readonly sizing?: SizePoolsInput;
-  /** Where the sizing table goes at start (default stdout, except under the test runner). */
+  /** Where the sizing table goes at start (default: the logger at `info`, except under the test runner). */
   readonly onSizing?: (table: string, sizing: PoolSizing) => void;
-  /** Least severe worker log line printed (default `WARN`); applies when this call creates the Temporal runtime. */
-  readonly logLevel?: LogLevel;
+  /**
+   * Logger of these workers, their activities and workflows, and of Temporal's runtime (default: JSON
+   * lines on stdout with PII redacted, `createMetisLogger`). The runtime is per process: the first
+   * `createWorkers` installs it, and entries of later calls' task queues are routed to their logger.
+   */
+  readonly logger?: Logger;
+  /** Least severe line the default logger writes (default `METIS_LOG_LEVEL`, else `info`). */
+  readonly logLevel?: MetisLogLevel;
+  /**
+   * Where `/metrics` is served, Metis' series and Temporal's runtime series together: `host:port`
+   * (port 0 picks a free one) or `off` (default `METIS_METRICS_ADDRESS`, else `127.0.0.1:9464`;
+   * `off` under `node --test`). Workers of one process share an address.
+   */
+  readonly metricsAddress?: string;
   /** Tenants whose webhooks the notification activity delivers to. */
   readonly tenants?: readonly { readonly tenantId: string; readonly webhook?: { readonly url: string; readonly secret: string } }[];
   /** Implementations the built-in activities call: automated journey states, a loan's external checks, payouts, messaging. */
@@ -53,31 +68,34 @@ export interface MetisWorkers {
   readonly taskQueues: readonly string[];
   /** How the pools were sized. */
   readonly sizing: PoolSizing;
+  /** The URL Prometheus scrapes, when metrics are served. */
+  readonly metricsUrl: string | undefined;
   /** Resolve when every worker has stopped; reject if one fails. */
   readonly done: Promise<void>;
   /** Stop polling, finish the tasks in hand, and close connections. */
   shutdown(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
-// The Temporal runtime is per process and can be configured only before its first use.
-function installRuntime(logLevel: LogLevel): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger(logLevel) });
-  } catch {
-    // The application installed its own runtime first: keep it.
-  }
-}
-
 /** Start workers polling the Metis task queues, with the workflows bundled once and shared. */
 export async function createWorkers(options: CreateWorkersOptions): Promise<MetisWorkers> {
   const { config } = options;
   checkTaskQueuePrefixConfig(config.temporal.taskQueuePrefix);
-  const dataConverter = metisDataConverter(config.encryption, (message) => console.warn(`[metis] ${message}`));
-  installRuntime(options.logLevel ?? 'WARN');
+  // The runtime (logger, Temporal's exporter) is installed and the metrics address bound before any connection.
+  const observability = await startObservability({ logger: options.logger, logLevel: options.logLevel, metricsAddress: options.metricsAddress, metrics: options.services?.metrics });
+  try {
+    return await startWorkers(options, observability);
+  } catch (error) {
+    await observability.close();
+    throw error;
+  }
+}
+
+async function startWorkers(options: CreateWorkersOptions, observability: WorkerObservability): Promise<MetisWorkers> {
+  const { config } = options;
+  const { logger, metrics } = observability;
+  const dataConverter = metisDataConverter(config.encryption, (message) => {
+    logger.warn(message);
+  });
   const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
   const llmModel = options.services?.llm || !selected.includes('ai') ? undefined : options.llmModel ?? (process.env['METIS_LLM_MODEL'] || undefined);
   // A missing or corrupt model fails here, before any connection; its footprint is part of the sizing.
@@ -87,7 +105,11 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
       ? { ...options.sizing, models: [...(options.sizing?.models ?? []), { name: modelFile.name, kind: 'llm', fileBytes: modelFile.fileBytes, kvBytesPerToken: modelFile.kvBytesPerToken, trainContextSize: modelFile.trainContextSize }] }
       : options.sizing,
   );
-  const report = options.onSizing ?? ((table: string) => (process.env['NODE_TEST_CONTEXT'] ? undefined : console.log(table)));
+  const report =
+    options.onSizing ??
+    ((table: string) => {
+      if (!process.env['NODE_TEST_CONTEXT']) logger.info('pools sized', { table });
+    });
   report(formatPoolSizing(sizing, config.temporal.taskQueuePrefix ? { taskQueuePrefix: config.temporal.taskQueuePrefix } : {}), sizing);
   // A worker given an AI activity whose native library is missing fails here, before any connection, naming the package.
   await requireNativeModules({ ...options.activities });
@@ -98,7 +120,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   });
   let ownEngine: LlmEngine | undefined;
   if (llmModel !== undefined) {
-    ownEngine = await loadLlmEngine({ modelPath: llmModel, ...sizing.llm, ...(options.services?.metrics ? { metrics: options.services.metrics } : {}) }).catch(async (error: unknown) => {
+    ownEngine = await loadLlmEngine({ modelPath: llmModel, ...sizing.llm, metrics }).catch(async (error: unknown) => {
       await connection.close();
       await resources.close();
       throw error;
@@ -107,15 +129,16 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   const llm = options.services?.llm ?? (ownEngine ? { engine: ownEngine } : undefined);
   const webhooks = new Map((options.tenants ?? []).flatMap((t) => (t.webhook ? [[t.tenantId, t.webhook] as const] : [])));
   const activities = {
-    ...createActivities({ db: resources.db, objects: resources.objects, webhooks: (tenantId) => webhooks.get(tenantId), ...options.services, ...(llm ? { llm } : {}) }),
+    ...createActivities({ db: resources.db, objects: resources.objects, webhooks: (tenantId) => webhooks.get(tenantId), ...options.services, metrics, ...(llm ? { llm } : {}) }),
     // Registered with or without an engine: a loan's review asks for a brief on every AI worker.
-    ...createReviewBriefActivities({ db: resources.db, engine: llm?.engine, ...(options.services?.metrics ? { metrics: options.services.metrics } : {}) }),
+    ...createReviewBriefActivities({ db: resources.db, engine: llm?.engine, metrics }),
     ...options.activities,
   };
   const closeAll = async (): Promise<void> => {
     await connection.close();
     await resources.close();
     await ownEngine?.close();
+    await observability.close();
   };
   let workers: Worker[];
   try {
@@ -131,6 +154,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
           workflowBundle,
           activities,
           dataConverter,
+          interceptors: { activity: [observability.interceptor] },
           maxConcurrentWorkflowTaskExecutions: given.maxConcurrentWorkflowTasks ?? planned.maxConcurrentWorkflowTasks,
           maxConcurrentActivityTaskExecutions: given.maxConcurrentActivities ?? planned.maxConcurrentActivities,
         });
@@ -140,6 +164,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
     await closeAll();
     throw error;
   }
+  observability.attach(connection, resources.db, config.temporal.namespace, workers.map((w) => w.options.taskQueue));
   const runs = workers.map((w) => w.run());
   const done = Promise.all(runs).then(closeAll, async (error: unknown) => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -150,6 +175,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   return {
     taskQueues: workers.map((w) => w.options.taskQueue),
     sizing,
+    metricsUrl: observability.metricsUrl,
     done,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

@@ -9,3 +9,6 @@ export { detectMachine, formatBytes, formatPoolSizing, nodeMachineProbe, PoolSiz
 export type { LlmSizing, MachineProbe, MachineResources, MemoryPlan, ModelFootprint, OnnxSizing, PoolConcurrency, PoolSizing, PoolSizingOverrides, SizePoolsInput } from './size-pools.ts';
 export { replayMetisHistory } from './replay-history.ts';
 export type { WorkflowHistory } from './replay-history.ts';
+export { activityMetricsInterceptor, errorTypeOf, PLATFORM_TENANT, tenantOfWorkflowId } from './observability/activity-metrics.ts';
+export { DEFAULT_METRICS_ADDRESS, parseMetricsAddress, serveMetrics } from './observability/metrics-endpoint.ts';
+export type { ListenAddress, MetricsEndpoint } from './observability/metrics-endpoint.ts';

@@ -1,3 +1,7 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METIS_METRICS } from './catalogue.ts';
+import type { MetricDefinition, MetricType } from './catalogue.ts';
+
 /** Labels that tell series of one metric apart, e.g. `{ tenant: 'acme', provider: 'a' }`. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -11,86 +15,154 @@ export interface Metrics {
   observe(name: string, value: number, labels?: Labels): void;
 }
 
-/** One series as the in-memory sink holds it. */
+/** One series as the registry holds it. */
 export interface MetricSeries {
   /** Metric name. */
   readonly name: string;
   /** Its labels. */
   readonly labels: Labels;
   /** Kind of metric. */
-  readonly kind: 'counter' | 'gauge' | 'histogram';
+  readonly kind: MetricType;
   /** Counter total or gauge value; the sum of observations for a histogram. */
   readonly value: number;
   /** Observations recorded (histograms), or updates (counters, gauges). */
   readonly count: number;
 }
 
-/** A metrics sink that keeps everything in memory and renders Prometheus text. */
-export interface InMemoryMetrics extends Metrics {
+/** Metrics kept in a prom-client registry, readable in tests and served by the workers. */
+export interface MetricsRegistry extends Metrics {
+  /** The prom-client registry holding the catalogue's metrics. */
+  readonly registry: Registry;
   /** Return every series recorded so far. */
   series(): MetricSeries[];
-  /** Return one series' value, or 0 when it was never recorded. */
+  /** Return one series' value (a histogram's sum), or 0 when it was never recorded. */
   value(name: string, labels?: Labels): number;
-  /** Render every series in the Prometheus text exposition format. */
-  toPrometheus(): string;
+  /** Run `hook` before every scrape (to set computed gauges); return a function that removes it. */
+  onScrape(hook: () => Promise<void> | void): () => void;
+  /** Run the scrape hooks and render every metric in the Prometheus text format. */
+  scrape(): Promise<string>;
 }
+
+/** Metrics kept in memory, for tests; the same registry-backed implementation the workers serve. */
+export type InMemoryMetrics = MetricsRegistry;
 
 /** A sink that drops everything. */
 export const noopMetrics: Metrics = { count() {}, gauge() {}, observe() {} };
 
+type PromMetric = Counter | Gauge | Histogram;
+
 function keyOf(name: string, labels: Labels): string {
   const parts = Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length ? `${name}{${parts.join(',')}}` : name;
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`);
+  return `${name}{${parts.join(',')}}`;
 }
 
-/** Create an in-memory metrics sink. */
-export function createInMemoryMetrics(): InMemoryMetrics {
-  const all = new Map<string, { name: string; labels: Labels; kind: MetricSeries['kind']; value: number; count: number }>();
-  const touch = (kind: MetricSeries['kind'], name: string, labels: Labels) => {
-    const key = keyOf(name, labels);
-    let s = all.get(key);
-    if (!s) {
-      s = { name, labels: { ...labels }, kind, value: 0, count: 0 };
-      all.set(key, s);
-    }
-    return s;
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Options of `createMetricsRegistry`. */
+export interface MetricsRegistryOptions {
+  /** Metrics declared up front (default `METIS_METRICS`). */
+  readonly catalogue?: readonly MetricDefinition[];
+}
+
+/**
+ * Create a prom-client registry with the catalogue's metrics. Reports never throw: labels a
+ * metric does not declare are dropped, and a name outside the catalogue is declared on first use
+ * with the labels it came with.
+ */
+export function createMetricsRegistry(options: MetricsRegistryOptions = {}): MetricsRegistry {
+  const registry = new Registry();
+  const metrics = new Map<string, { def: MetricDefinition; metric: PromMetric }>();
+  const mirror = new Map<string, { name: string; labels: Labels; kind: MetricType; value: number; count: number }>();
+  const hooks = new Set<() => Promise<void> | void>();
+
+  const declare = (def: MetricDefinition): { def: MetricDefinition; metric: PromMetric } => {
+    const config = { name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [registry] };
+    const metric =
+      def.type === 'counter' ? new Counter(config) : def.type === 'gauge' ? new Gauge(config) : new Histogram({ ...config, buckets: [...(def.buckets ?? [])] });
+    const entry = { def, metric };
+    metrics.set(def.name, entry);
+    return entry;
   };
-  return {
-    count(name, value = 1, labels = {}) {
-      const s = touch('counter', name, labels);
-      s.value += value;
-      s.count += 1;
-    },
-    gauge(name, value, labels = {}) {
-      const s = touch('gauge', name, labels);
-      s.value = value;
-      s.count += 1;
-    },
-    observe(name, value, labels = {}) {
-      const s = touch('histogram', name, labels);
-      s.value += value;
-      s.count += 1;
-    },
-    series: () => [...all.values()].map((s) => ({ ...s })),
-    value: (name, labels = {}) => all.get(keyOf(name, labels))?.value ?? 0,
-    toPrometheus() {
-      const lines: string[] = [];
-      const typed = new Set<string>();
-      for (const [key, s] of all) {
-        const type = s.kind === 'histogram' ? 'summary' : s.kind;
-        if (!typed.has(s.name)) {
-          lines.push(`# TYPE ${s.name} ${type}`);
-          typed.add(s.name);
-        }
-        if (s.kind === 'histogram') {
-          lines.push(`${keyOf(`${s.name}_sum`, s.labels)} ${s.value}`, `${keyOf(`${s.name}_count`, s.labels)} ${s.count}`);
-        } else {
-          lines.push(`${key} ${s.value}`);
-        }
+  for (const def of options.catalogue ?? METIS_METRICS) declare(def);
+
+  const report = (kind: MetricType, name: string, value: number, labels: Labels): void => {
+    if (!Number.isFinite(value)) return;
+    try {
+      let entry = metrics.get(name);
+      if (!entry) {
+        if (!NAME.test(name)) return;
+        entry = declare({ name, help: `${name} (reported outside the Metis catalogue)`, type: kind, labelNames: Object.keys(labels).filter((l) => LABEL.test(l)) });
       }
-      return `${lines.join('\n')}\n`;
+      const kept: Record<string, string> = {};
+      for (const l of entry.def.labelNames) if (labels[l] !== undefined) kept[l] = String(labels[l]);
+      const { metric } = entry;
+      if (metric instanceof Counter) {
+        if (value < 0) return;
+        metric.inc(kept, value);
+      } else if (metric instanceof Gauge) metric.set(kept, value);
+      else metric.observe(kept, value);
+      const key = keyOf(name, kept);
+      const series = mirror.get(key) ?? { name, labels: kept, kind: entry.def.type, value: 0, count: 0 };
+      series.value = entry.def.type === 'gauge' ? value : series.value + value;
+      series.count += 1;
+      mirror.set(key, series);
+    } catch {
+      // A metric must never fail the work it measures.
+    }
+  };
+
+  return {
+    registry,
+    count: (name, value = 1, labels = {}) => report('counter', name, value, labels),
+    gauge: (name, value, labels = {}) => report('gauge', name, value, labels),
+    observe: (name, value, labels = {}) => report('histogram', name, value, labels),
+    series: () => [...mirror.values()].map((s) => ({ ...s })),
+    value: (name, labels = {}) => mirror.get(keyOf(name, labels))?.value ?? 0,
+    onScrape(hook) {
+      hooks.add(hook);
+      return () => void hooks.delete(hook);
     },
+    async scrape() {
+      for (const { def, metric } of metrics.values()) {
+        if (!def.collected) continue;
+        metric.reset();
+        for (const key of [...mirror.keys()]) if (mirror.get(key)?.name === def.name) mirror.delete(key);
+      }
+      await Promise.allSettled([...hooks].map(async (hook) => hook()));
+      return registry.metrics();
+    },
+  };
+}
+
+/** Create metrics kept in memory (a registry of their own), for tests. */
+export function createInMemoryMetrics(): InMemoryMetrics {
+  return createMetricsRegistry();
+}
+
+let processRegistry: MetricsRegistry | undefined;
+
+/** Return the process's shared registry, which workers serve unless given their own. */
+export function processMetricsRegistry(): MetricsRegistry {
+  processRegistry ??= createMetricsRegistry();
+  return processRegistry;
+}
+
+/** Tell whether a sink is a registry (which workers can serve) rather than a plain `Metrics`. */
+export function isMetricsRegistry(metrics: Metrics): metrics is MetricsRegistry {
+  const candidate = metrics as Partial<MetricsRegistry>;
+  return candidate.registry instanceof Registry && typeof candidate.scrape === 'function';
+}
+
+/** Return a sink that reports to every given sink. */
+export function teeMetrics(...sinks: readonly Metrics[]): Metrics {
+  const distinct = [...new Set(sinks)];
+  if (distinct.length === 1 && distinct[0]) return distinct[0];
+  return {
+    count: (name, value, labels) => distinct.forEach((s) => s.count(name, value, labels)),
+    gauge: (name, value, labels) => distinct.forEach((s) => s.gauge(name, value, labels)),
+    observe: (name, value, labels) => distinct.forEach((s) => s.observe(name, value, labels)),
   };
 }

@@ -8,6 +8,7 @@ import { llmAnalysesMigration } from './0004-llm-analyses.ts';
 import { journeyTransitionFunctionMigration } from './0005-journey-transition-function.ts';
 import { journeyStatusAndTransitionSeqMigration } from './0006-journey-status-and-transition-seq.ts';
 import { tenantListingMigration } from './0007-tenant-listing.ts';
+import { journeyCountsMigration } from './0008-journey-counts.ts';
 
 /** Options every migration needs. */
 export interface MigrationOptions {
@@ -25,6 +26,7 @@ export function metisMigrations(options: MigrationOptions): Record<string, Migra
     '0005-journey-transition-function': journeyTransitionFunctionMigration(options.appRole),
     '0006-journey-status-and-transition-seq': journeyStatusAndTransitionSeqMigration(options.appRole),
     '0007-tenant-listing': tenantListingMigration(options.appRole),
+    '0008-journey-counts': journeyCountsMigration(options.appRole),
   };
 }
 
