@@ -35,6 +35,8 @@ stop_started() {
 }
 trap stop_started EXIT
 bash "$here/stack.sh" up
+METIS_CHROMIUM=$(bash "$here/chromium.sh")
+export METIS_CHROMIUM
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=('packages/*/test/**/*.test.ts' 'examples/*/test/**/*.test.ts'); fi
 mkdir -p "$METIS_HOME"

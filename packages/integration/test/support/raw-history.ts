@@ -9,7 +9,7 @@ interface RawPayload {
 }
 
 const isRawPayload = (v: unknown): v is RawPayload =>
-  typeof v === 'object' && v !== null && 'metadata' in v && typeof (v as { metadata: unknown }).metadata === 'object' && (v as { metadata: unknown }).metadata !== null && Object.values((v as { metadata: object }).metadata).some((m) => m instanceof Uint8Array);
+  typeof v === 'object' && v !== null && 'metadata' in v && typeof (v).metadata === 'object' && (v).metadata !== null && Object.values((v as { metadata: object }).metadata).some((m) => m instanceof Uint8Array);
 
 /** Every payload of the stored history but its search attributes, wherever it sits (inputs, results, update arguments, failures' encoded attributes, markers), and the whole history as text. */
 export async function rawHistory(client: Client, namespace: string, workflowId: string): Promise<{ payloads: RawPayload[]; text: string }> {
