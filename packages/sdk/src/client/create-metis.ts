@@ -1,4 +1,6 @@
 import { Client } from '@temporalio/client';
+import type { Logger } from '@temporalio/common';
+import { createMetisLogger } from '@metis/activities/logging';
 import { assertTenantId } from '@metis/activities/tenancy';
 import { withTenant } from '@metis/activities/storage';
 import { builtinJourneys, createJourney } from '@metis/fsm';
@@ -43,6 +45,8 @@ export interface TenantDefinition {
 export interface CreateMetisOptions extends MetisConfig {
   /** Tenants served; `metis.tenant(id)` refuses any other. */
   readonly tenants: readonly TenantDefinition[];
+  /** Logger of the client's own messages (default: JSON lines on stdout with PII redacted, `createMetisLogger`). */
+  readonly logger?: Logger;
 }
 
 /** Everything Metis offers for one tenant. */
@@ -82,7 +86,10 @@ export interface Metis {
 /** Connect to Temporal, PostgreSQL and the object store, verify all three, register the tenants, and return the client. */
 export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   checkTaskQueuePrefixConfig(options.temporal.taskQueuePrefix);
-  const dataConverter = metisDataConverter(options.encryption, (message) => console.warn(`[metis] ${message}`));
+  const logger = options.logger ?? createMetisLogger();
+  const dataConverter = metisDataConverter(options.encryption, (message) => {
+    logger.warn(message);
+  });
   const tenants = new Map<string, { definition: TenantDefinition; journeys: Map<string, Journey> }>();
   for (const t of options.tenants) {
     assertTenantId(t.tenantId);
