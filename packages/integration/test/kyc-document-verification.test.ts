@@ -11,8 +11,10 @@ import { createMetis } from '@metis/sdk';
 import type { JourneyView, Metis, VerificationCheck } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { MetisWorkers } from '@metis/worker';
+import { journeyWorkflowId } from '@metis/workflows';
 import { generateDocument, testConfig, uniqueId, waitFor } from '@metis/testing';
 import type { AadhaarTruth, GeneratedDocument, PanTruth } from '@metis/testing';
+import { assertNoClearPii } from './support/raw-history.ts';
 
 const config = testConfig();
 const acme = sampleTenants.acme;
@@ -95,6 +97,8 @@ describe('KYC documents verified by OCR and cross-checked (metis.verify_document
     const ids = [view.data['pan_image'], view.data['aadhar_image']].map((d) => (d as { document_id: string }).document_id);
     assert.deepEqual(events.filter((e) => ids.includes(String((e.payload as { documentId?: string }).documentId))).map((e) => e.event_type).sort(), ['AADHAR_OCR_PROCESSED', 'PAN_OCR_PROCESSED']);
     assert.ok(!JSON.stringify(events).includes(truth.pan));
+    // With the default settings, nothing the applicant typed or the OCR read is stored in Temporal in clear.
+    await assertNoClearPii(metis.temporal, config.temporal.namespace, journeyWorkflowId(acme.tenantId, 'kyc', applicant), [truth.pan, card.aadhaarNumber, truth.name, typedName, truth.dateOfBirth, 'applicant@example.com', '9876543210']);
   });
 
   test('initials for the first names still match the card', async () => {
@@ -177,5 +181,6 @@ describe('KYC documents verified by OCR and cross-checked (metis.verify_document
     assert.ok(checks.some((c) => c.check === 'account_holder' && c.passed), JSON.stringify(checks));
     assert.ok(checks.some((c) => c.check === 'ifsc_format' && c.passed), JSON.stringify(checks));
     assert.ok(checks.some((c) => c.document === 'pan_image' && c.check === 'pan_number' && c.passed), JSON.stringify(checks));
+    await assertNoClearPii(metis.temporal, config.temporal.namespace, journeyWorkflowId(zenith.tenantId, 'kyc', applicant), [truth.pan, holder, holder.toUpperCase(), 'z@example.com', '9876543210']);
   });
 });

@@ -21,6 +21,7 @@ import type { BankStatementTruth, GeneratedDocument } from '@metis/testing';
 import { loanServices, panWithScore, startLoanWorld, testPolicy } from './support/loan-services.ts';
 import type { LoanWorld } from './support/loan-services.ts';
 import { assertReplays } from './support/replay-check.ts';
+import { assertNoClearPii } from './support/raw-history.ts';
 
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('loanjourney') } });
 // A tenant of this run with Acme's journeys and rules and a risk model of its own: other tests move
@@ -130,6 +131,9 @@ describe('the loan journey underwritten by loan processing as a child workflow (
     assert.equal(view.state, 'disbursed', `automationError ${view.automationError}; loan ${JSON.stringify(loan.decision)} ${JSON.stringify(loan.documents)}`);
     assert.equal(view.status, 'done');
     assert.equal(view.automationError, null);
+    // With the default settings, neither the journey nor its child loan stores the applicant's data in clear.
+    const typed = [String(view.data['pan_number']), String(view.data['name']), '9876543210'];
+    for (const id of [journeyId, loanId]) await assertNoClearPii(metis.temporal, config.temporal.namespace, id, typed);
 
     // The loan ran as the journey's child, under the id the journey gives it.
     const child = await metis.temporal.workflow.getHandle(loanId).describe();

@@ -17,6 +17,7 @@ import type { MetisWorkers } from '@metis/worker';
 import { testConfig, uniqueId, waitFor } from '@metis/testing';
 import { loanServices, panWithScore, startLoanWorld, testDocumentCheck, testPolicy, testTenant } from './support/loan-services.ts';
 import type { LoanWorld } from './support/loan-services.ts';
+import { assertNoClearPii } from './support/raw-history.ts';
 
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('loans') } });
 const acme = sampleTenants.acme.tenantId;
@@ -182,6 +183,8 @@ describe('loan processing on the real Temporal server', () => {
     const view = await metis.tenant(zenith).loans.get(app.applicationId);
     assert.ok(view.credit && view.documents, 'both checks ran');
     assert.deepEqual(view.steps.slice(1, 3).map((s) => s.step).sort(), ['bureau', 'documents']);
+    // With the default settings, the loan's history holds the applicant's data only encrypted.
+    await assertNoClearPii(metis.temporal, config.temporal.namespace, loanWorkflowId(zenith, app.applicationId), [app.applicant.pan, app.applicant.name, '9876543210', '1990-04-01']);
   });
 
   test('all bureaus down: the application goes to manual review, not a crash', async () => {

@@ -21,15 +21,15 @@ export async function rawHistory(client: Client, namespace: string, workflowId: 
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
   const payloads: RawPayload[] = [];
-  // Search attributes are indexed by the server, and a local activity marker's `data` detail is
-  // the SDK's own bookkeeping (activity type, attempt, timing): neither goes through the codec, so
-  // both are checked as text only.
-  const walk = (v: unknown, key = ''): void => {
+  // Search attributes are indexed by the server, and a marker's details but a local activity's
+  // `result` are the SDK's own bookkeeping (activity type, attempt, timing; a patch id): neither
+  // goes through the codec, so both are checked as text only.
+  const walk = (v: unknown, key = '', parent = ''): void => {
     if (isRawPayload(v)) payloads.push(v);
-    else if (Array.isArray(v)) v.forEach((child) => walk(child, key));
+    else if (Array.isArray(v)) v.forEach((child) => walk(child, key, parent));
     else if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) {
-      const marker = key === 'details';
-      for (const [k, child] of Object.entries(v)) if (k !== 'searchAttributes' && !(marker && k === 'data')) walk(child, k);
+      const marker = key === 'details' && parent === 'markerRecordedEventAttributes';
+      for (const [k, child] of Object.entries(v)) if (k !== 'searchAttributes' && !(marker && k !== 'result')) walk(child, k, key);
     }
   };
   walk(events);
