@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { DataConverter } from '@temporalio/common';
+import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import type { DataConverter, LoadedDataConverter, PayloadCodec } from '@temporalio/common';
 import { ConfigurationError } from '@metis/activities/errors';
 import type { Keyring } from './keyring.ts';
 import { createTenantPayloadCodec } from './tenant-codec.ts';
@@ -15,12 +16,22 @@ export function failureConverterPath(): string {
   return fileURLToPath(import.meta.resolve('@metis/workflows/failure-converter'));
 }
 
+/** A data converter a worker loads by path and a client takes as loaded (no module loading at run time). */
+export type MetisDataConverter = DataConverter & LoadedDataConverter;
+
+const converter = (payloadCodecs: PayloadCodec[]): MetisDataConverter => ({
+  failureConverterPath: failureConverterPath(),
+  payloadConverter: defaultPayloadConverter,
+  failureConverter: new DefaultFailureConverter({ encodeCommonAttributes: true }),
+  payloadCodecs,
+});
+
 /**
  * Return the data converter of a client or worker: every payload encrypted with the keyring and
  * failures encoded, or, when encryption is `'off'`, failures still encoded and `warn` told.
  * Throw `ConfigurationError` when encryption is neither given nor turned off.
  */
-export function metisDataConverter(encryption: PayloadEncryption | undefined, warn: (message: string) => void): DataConverter {
+export function metisDataConverter(encryption: PayloadEncryption | undefined, warn: (message: string) => void): MetisDataConverter {
   if (encryption === undefined) {
     throw new ConfigurationError('PAYLOAD_KEY_MISSING', 'no payload encryption key: Metis encrypts every Temporal payload and will not start without a key', {
       hint: 'Set METIS_PAYLOAD_KEY (base64, 32 bytes: `openssl rand -base64 32`) or METIS_PAYLOAD_KEY_FILE, or give `encryption: { keyring }`; `npm run stack -- up` creates a development key in .metis/payload-key. To run without encryption, set METIS_PAYLOAD_ENCRYPTION=off (or `encryption: \'off\'`).',
@@ -28,10 +39,10 @@ export function metisDataConverter(encryption: PayloadEncryption | undefined, wa
   }
   if (encryption === 'off') {
     warn(ENCRYPTION_OFF_WARNING);
-    return { failureConverterPath: failureConverterPath() };
+    return converter([]);
   }
   if (typeof encryption !== 'object' || typeof encryption.keyring?.key !== 'function' || typeof encryption.keyring.currentKeyId !== 'function') {
     throw new ConfigurationError('INVALID_CONFIG', 'encryption must be { keyring } or \'off\'');
   }
-  return { payloadCodecs: [createTenantPayloadCodec(encryption.keyring)], failureConverterPath: failureConverterPath() };
+  return converter([createTenantPayloadCodec(encryption.keyring)]);
 }
