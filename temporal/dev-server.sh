@@ -2,7 +2,8 @@
 # Start, stop or check the Temporal dev server (SQLite file under .metis/temporal, Web UI on
 # :8233) with the Metis search attributes registered and task-queue fairness enabled (server 1.29:
 # matching.enableFairness and matching.useNewMatcher; 1.29 has no matching.enableMigration, so a
-# backlog written before fairness was turned on is not read by the fair matcher). The Web UI
+# backlog written before fairness was turned on is not read by the fair matcher). Task queues have
+# one partition: fairness orders each partition's backlog, and a single dev server needs no more. The Web UI
 # decodes payloads through the codec server (`metis codec serve`, started by scripts/stack.sh) at
 # METIS_CODEC_ADDRESS.
 #   temporal/dev-server.sh start|stop|status
@@ -30,7 +31,9 @@ case "${1:-status}" in
       --dynamic-config-value frontend.enableExecuteMultiOperation=true
       --dynamic-config-value system.enableEagerWorkflowStart=true
       --dynamic-config-value matching.enableFairness=true
-      --dynamic-config-value matching.useNewMatcher=true)
+      --dynamic-config-value matching.useNewMatcher=true
+      --dynamic-config-value matching.numTaskqueueReadPartitions=1
+      --dynamic-config-value matching.numTaskqueueWritePartitions=1)
     while IFS= read -r attr; do
       case "$attr" in ''|'#'*) continue ;; esac
       args+=(--search-attribute "$attr")
