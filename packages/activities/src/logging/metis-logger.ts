@@ -90,7 +90,7 @@ export function createMetisLogger(options: MetisLoggerOptions = {}): MetisLogger
       serializers: { err: (value: unknown) => value },
       ...(options.bindings ? { base: { pid: process.pid, ...(redactor.value(options.bindings) as Record<string, unknown>) } } : {}),
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
   return wrap(base, redactor);
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METIS_METRICS } from './catalogue.ts';
 import type { MetricDefinition, MetricType } from './catalogue.ts';
 
@@ -144,9 +144,12 @@ export function createInMemoryMetrics(): InMemoryMetrics {
 
 let processRegistry: MetricsRegistry | undefined;
 
-/** Return the process's shared registry, which workers serve unless given their own. */
+/** Return the process's shared registry (with Node's `process_*` and `nodejs_*` series), which workers serve unless given their own. */
 export function processMetricsRegistry(): MetricsRegistry {
-  processRegistry ??= createMetricsRegistry();
+  if (!processRegistry) {
+    processRegistry = createMetricsRegistry();
+    collectDefaultMetrics({ register: processRegistry.registry });
+  }
   return processRegistry;
 }
 
