@@ -40,6 +40,29 @@ const matching = (samples: readonly Sample[], name: string, labels: Record<strin
 
 const isConfigError = (code: string) => (error: unknown) => error instanceof ConfigurationError && error.code === code;
 
+describe('the metrics registry', () => {
+  test('keeps declared labels only, declares an unknown name on first use, never throws, and renders Prometheus text', async () => {
+    const registry = createMetricsRegistry();
+    registry.count('metis_bureau_pulls_total', 2, { tenant: 'acme-finance', outcome: 'served', provider: 'alpha', applicant: 'not-a-label' });
+    registry.gauge('metis_bureau_breaker_state', 2, { tenant: 'acme-finance', provider: 'alpha' });
+    registry.observe('metis_bureau_pull_seconds', 0.25, { tenant: 'acme-finance' });
+    registry.observe('metis_bureau_pull_seconds', 0.5, { tenant: 'acme-finance' });
+    registry.count('tenant_widgets_total', 1, { colour: 'blue' });
+    registry.count('bad name!', 1);
+    registry.count('metis_bureau_pulls_total', Number.NaN, { tenant: 'acme-finance' });
+    assert.equal(registry.value('metis_bureau_pulls_total', { tenant: 'acme-finance', outcome: 'served', provider: 'alpha' }), 2);
+    assert.equal(registry.value('metis_bureau_breaker_state', { tenant: 'acme-finance', provider: 'alpha' }), 2);
+    assert.equal(registry.value('metis_bureau_pull_seconds', { tenant: 'acme-finance' }), 0.75);
+    assert.equal(registry.value('tenant_widgets_total', { colour: 'blue' }), 1);
+    const text = await registry.scrape();
+    assert.match(text, /^metis_bureau_pulls_total\{tenant="acme-finance",outcome="served",provider="alpha"\} 2$/m);
+    assert.match(text, /^metis_bureau_pull_seconds_count\{tenant="acme-finance"\} 2$/m);
+    assert.match(text, /^# TYPE metis_processing_duration_seconds histogram$/m);
+    assert.match(text, /^tenant_widgets_total\{colour="blue"\} 1$/m);
+    assert.ok(!text.includes('not-a-label'));
+  });
+});
+
 describe('the activity metrics interceptor', () => {
   test('times an activity by operation and tenant, and counts its failure by error code', async () => {
     const registry = createMetricsRegistry();
