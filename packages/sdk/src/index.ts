@@ -2,6 +2,7 @@
 // library; workers are `@metis/worker`, the test kit is `@metis/testing`.
 export { createMetis } from './client/create-metis.ts';
 export type { CreateMetisOptions, Metis, TenantClient, TenantDefinition } from './client/create-metis.ts';
+export { DEFAULT_FAIRNESS_WEIGHT, FAIRNESS_WEIGHT_RANGE } from './client/fairness.ts';
 export type { DocumentUpload, TenantDocuments, UploadedDocument } from './client/documents-client.ts';
 export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, TenantJourneys } from './client/journeys-client.ts';
 export type { TenantLoans } from './client/loans-client.ts';
@@ -23,7 +24,7 @@ export type { LlmProgress, ReviewBrief, ReviewBriefFlag, StoredReviewBrief } fro
 export type { DocumentKind } from '@metis/activities/storage';
 export type { CheckName, RecordedDocument, VerificationCheck } from '@metis/activities/documents';
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
-export { isTaskQueuePrefix, POOLS, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
+export { isTaskQueuePrefix, POOL_PRIORITY_KEYS, POOLS, TASK_QUEUE_SEPARATOR, taskQueueName } from '@metis/workflows';
 export type { Pool } from '@metis/workflows';
 export { createDerivedKeyring, tenantOfKeyId, UnknownKeyError } from './codec/keyring.ts';
 export type { Keyring, PreviousMasterKey } from './codec/keyring.ts';

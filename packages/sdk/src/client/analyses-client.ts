@@ -5,6 +5,7 @@ import { analysisQuery, analysisWorkflow, analysisWorkflowId, metisSearchAttribu
 import type { AnalysisView } from '@metis/workflows';
 import { MetisError } from '@metis/activities/errors';
 import { orNotFound } from './failures.ts';
+import type { TenantPriority } from './fairness.ts';
 
 /** An analysis to run. */
 export interface AnalysisRequest {
@@ -29,7 +30,7 @@ export interface TenantAnalyses {
 }
 
 /** Create the analyses API of one tenant. */
-export function tenantAnalyses(client: Client, tenantId: string, prefix: string | undefined): TenantAnalyses {
+export function tenantAnalyses(client: Client, tenantId: string, prefix: string | undefined, priority: TenantPriority): TenantAnalyses {
   const handle = (analysisId: string) => client.workflow.getHandle<typeof analysisWorkflow>(analysisWorkflowId(tenantId, analysisId));
   return {
     async submit(request) {
@@ -39,6 +40,7 @@ export function tenantAnalyses(client: Client, tenantId: string, prefix: string 
         await client.workflow.start(analysisWorkflow, {
           workflowId,
           taskQueue: taskQueueName('ai', prefix),
+          priority: priority('ai'),
           args: [{ tenantId, analysisId, application: request.application, ...(request.instructions ? { instructions: request.instructions } : {}), ...(request.webhook ? { notify: { webhook: true } } : {}) }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
           typedSearchAttributes: metisSearchAttributes(tenantId, 'analysis', 'analyzing'),

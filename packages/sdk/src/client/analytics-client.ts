@@ -5,6 +5,7 @@ import type { AnalyticsReport } from '@metis/activities/analytics';
 import { MetisError } from '@metis/activities/errors';
 import { analyticsExportWorkflow, analyticsExportWorkflowId, analyticsReportWorkflow, analyticsReportWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { AnalyticsExportResult } from '@metis/workflows';
+import type { TenantPriority } from './fairness.ts';
 
 /** Id of the Temporal Schedule that exports each day's analytics. */
 export const ANALYTICS_SCHEDULE_ID = 'metis-analytics-export';
@@ -114,13 +115,14 @@ export function metisAnalytics(client: Client, prefix: string | undefined): Meti
 }
 
 /** Create the analytics API of one tenant. */
-export function tenantAnalytics(client: Client, tenantId: string, prefix: string | undefined): TenantAnalytics {
+export function tenantAnalytics(client: Client, tenantId: string, prefix: string | undefined, priority: TenantPriority): TenantAnalytics {
   return {
     report: (request) =>
       explained(
         client.workflow.execute(analyticsReportWorkflow, {
           workflowId: analyticsReportWorkflowId(tenantId, crypto.randomUUID()),
           taskQueue: taskQueueName('default', prefix),
+          priority: priority('default'),
           args: [{ tenantId, from: request.from, ...(request.to === undefined ? {} : { to: request.to }) }],
           typedSearchAttributes: metisSearchAttributes(tenantId, 'analytics-report', 'reporting'),
         }),

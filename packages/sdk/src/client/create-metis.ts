@@ -12,6 +12,8 @@ import { connectClient } from '../connect.ts';
 import { TenantUnknownError } from '../errors.ts';
 import { metisDataConverter } from '../codec/data-converter.ts';
 import { openResources } from '../resources.ts';
+import { checkFairnessWeight, tenantPriority } from './fairness.ts';
+import type { TenantPriority } from './fairness.ts';
 import { tenantAnalyses } from './analyses-client.ts';
 import { metisAnalytics, tenantAnalytics } from './analytics-client.ts';
 import type { MetisAnalytics, TenantAnalytics } from './analytics-client.ts';
@@ -39,6 +41,8 @@ export interface TenantDefinition {
   readonly webhook?: { readonly url: string; readonly secret: string };
   /** Free-form settings stored with the tenant. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Share of the task queues the tenant gets when they are backlogged, relative to other tenants: 0.001–1000, default 1. */
+  readonly fairnessWeight?: number;
 }
 
 /** Options of `createMetis`. */
@@ -47,6 +51,8 @@ export interface CreateMetisOptions extends MetisConfig {
   readonly tenants: readonly TenantDefinition[];
   /** Logger of the client's own messages (default: JSON lines on stdout with PII redacted, `createMetisLogger`). */
   readonly logger?: Logger;
+  /** Set `false` to start workflows without the tenant's fairness key and weight (priority keys stay); default `true`. */
+  readonly fairness?: boolean;
 }
 
 /** Everything Metis offers for one tenant. */
@@ -90,12 +96,13 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   const dataConverter = metisDataConverter(options.encryption, (message) => {
     logger.warn(message);
   });
-  const tenants = new Map<string, { definition: TenantDefinition; journeys: Map<string, Journey> }>();
+  const tenants = new Map<string, { definition: TenantDefinition; journeys: Map<string, Journey>; priority: TenantPriority }>();
   for (const t of options.tenants) {
     assertTenantId(t.tenantId);
+    const priority = tenantPriority(t.tenantId, checkFairnessWeight(t.tenantId, t.fairnessWeight), options.fairness ?? true);
     // Lint every journey up front: an invalid config fails here, not on an applicant's first step.
     const journeys = new Map(Object.entries(t.journeys ?? builtinJourneys).map(([type, config]) => [type, createJourney(config)] as const));
-    tenants.set(t.tenantId, { definition: t, journeys });
+    tenants.set(t.tenantId, { definition: t, journeys, priority });
   }
   const [connecting, opening] = await Promise.allSettled([connectClient(options.temporal), openResources(options)]);
   if (connecting.status === 'rejected' || opening.status === 'rejected') {
@@ -139,15 +146,16 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
       if (!entry) throw new TenantUnknownError(tenantId);
       let c = clients.get(tenantId);
       if (!c) {
-        const documents = tenantDocuments(client, resources.objects, tenantId, prefix);
+        const { priority } = entry;
+        const documents = tenantDocuments(client, resources.objects, tenantId, prefix, priority);
         c = {
           tenantId,
           documents,
-          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix, documents, entry.definition.loanPolicy),
-          loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix),
-          deadLetters: tenantDeadLetters(client, resources.db, tenantId),
-          analyses: tenantAnalyses(client, tenantId, prefix),
-          analytics: tenantAnalytics(client, tenantId, prefix),
+          journeys: tenantJourneys(client, tenantId, entry.journeys, prefix, documents, priority, entry.definition.loanPolicy),
+          loans: tenantLoans(client, resources.db, tenantId, entry.definition.loanPolicy, prefix, priority),
+          deadLetters: tenantDeadLetters(client, resources.db, tenantId, priority),
+          analyses: tenantAnalyses(client, tenantId, prefix, priority),
+          analytics: tenantAnalytics(client, tenantId, prefix, priority),
         };
         clients.set(tenantId, c);
       }

@@ -5,6 +5,7 @@ import { loanProcessingWorkflow, metisSearchAttributes } from '@metis/workflows'
 import type { LoanWorkflowInput } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
+import type { TenantPriority } from './fairness.ts';
 
 /** A workflow that failed for good. */
 export interface DeadLetter {
@@ -25,7 +26,7 @@ export interface TenantDeadLetters {
 }
 
 /** Create the dead-letters API of one tenant. */
-export function tenantDeadLetters(client: Client, db: Kysely<MetisDatabase>, tenantId: string): TenantDeadLetters {
+export function tenantDeadLetters(client: Client, db: Kysely<MetisDatabase>, tenantId: string, priority: TenantPriority): TenantDeadLetters {
   return {
     async list(status) {
       const rows = await withTenant(db, tenantId, (trx) => {
@@ -52,6 +53,7 @@ export function tenantDeadLetters(client: Client, db: Kysely<MetisDatabase>, ten
       const handle = await client.workflow.start(loanProcessingWorkflow, {
         workflowId: row.workflow_id,
         taskQueue: row.task_queue,
+        priority: priority('default'),
         args: [row.input as unknown as LoanWorkflowInput],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         // Found by tenant from the start, like a loan started by loans.apply.

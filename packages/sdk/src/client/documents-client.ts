@@ -4,6 +4,7 @@ import { documentKey, tenantObjects } from '@metis/activities/storage';
 import type { DocumentKind, ObjectStore } from '@metis/activities/storage';
 import type { RecordedDocument } from '@metis/activities/documents';
 import { documentIntakeWorkflow, documentWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
+import type { TenantPriority } from './fairness.ts';
 
 /** A document to upload. */
 export interface DocumentUpload {
@@ -32,7 +33,7 @@ export interface TenantDocuments {
 }
 
 /** Create the documents API of one tenant. */
-export function tenantDocuments(client: Client, store: ObjectStore, tenantId: string, prefix: string | undefined): TenantDocuments {
+export function tenantDocuments(client: Client, store: ObjectStore, tenantId: string, prefix: string | undefined, priority: TenantPriority): TenantDocuments {
   const objects = tenantObjects(store, tenantId);
   return {
     async upload(upload) {
@@ -46,6 +47,7 @@ export function tenantDocuments(client: Client, store: ObjectStore, tenantId: st
         recorded = await client.workflow.execute(documentIntakeWorkflow, {
           workflowId,
           taskQueue: taskQueueName('default', prefix),
+          priority: priority('default'),
           args: [input],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           workflowIdConflictPolicy: 'USE_EXISTING',

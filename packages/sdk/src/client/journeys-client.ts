@@ -17,6 +17,7 @@ import type { JourneyStepRequest, JourneyStepResult, JourneyView, LoanPolicy } f
 import { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
 import type { TenantDocuments } from './documents-client.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
+import type { TenantPriority } from './fairness.ts';
 
 /** A file to upload and reference from a document field of the step. */
 export interface StepDocument {
@@ -75,7 +76,7 @@ export interface TenantJourneys {
 }
 
 /** Create the journeys API of one tenant. */
-export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments, loanPolicy?: LoanPolicy): TenantJourneys {
+export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments, priority: TenantPriority, loanPolicy?: LoanPolicy): TenantJourneys {
   // Journeys that underwrite loans carry the tenant's loan policy; others do not need it.
   const underwrites = (journey: Journey): boolean => journey.states.some((s) => s.automation?.name === BUILT_IN_AUTOMATIONS.underwriteLoan);
   const journeyFor = (journeyType: string): Journey => {
@@ -98,6 +99,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const startWorkflowOperation = new WithStartWorkflowOperation(journeyWorkflow, {
         workflowId,
         taskQueue: taskQueueName('interactive', prefix),
+        priority: priority('interactive'),
         args: [{ tenantId, applicantId, config: journey.config, ...(loanPolicy && underwrites(journey) ? { loanPolicy } : {}) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

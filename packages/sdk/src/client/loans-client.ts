@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
 import { LoanNotFoundError, RequestRefusedError } from '../errors.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
+import type { TenantPriority } from './fairness.ts';
 
 /** A tenant's loans. */
 export interface TenantLoans {
@@ -28,7 +29,7 @@ export interface TenantLoans {
 }
 
 /** Create the loans API of one tenant. */
-export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId: string, policy: LoanPolicy | undefined, prefix: string | undefined): TenantLoans {
+export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId: string, policy: LoanPolicy | undefined, prefix: string | undefined, priority: TenantPriority): TenantLoans {
   const handle = (applicationId: string) => client.workflow.getHandle(loanWorkflowId(tenantId, applicationId));
   const get = (applicationId: string): Promise<LoanView> =>
     orNotFound(handle(applicationId).query(loanQuery), () => new LoanNotFoundError(loanWorkflowId(tenantId, applicationId)));
@@ -50,6 +51,7 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
         await client.workflow.start(loanProcessingWorkflow, {
           workflowId,
           taskQueue: taskQueueName('default', prefix),
+          priority: priority('default'),
           args: [{ tenantId, application: { ...application, kycStatus }, policy }],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
           typedSearchAttributes: metisSearchAttributes(tenantId, 'loan', 'received'),
