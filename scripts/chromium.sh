@@ -9,7 +9,7 @@ if [ ! -x "$bin" ]; then
   [ -z "${METIS_CHROMIUM:-}" ] || metis_die "METIS_CHROMIUM=$METIS_CHROMIUM is not an executable"
   command -v apt-get >/dev/null || metis_die "Chromium is missing and there is no apt-get: install Chromium and set METIS_CHROMIUM to its path"
   sudo=""
-  [ "$(id -u)" = "0" ] || sudo="sudo"
+  [ "$(id -u)" = "0" ] || sudo="sudo -n"
   metis_log "installing Chromium with apt-get (first run only)"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get install -y -q chromium >&2 || { $sudo apt-get update -q >&2 && $sudo apt-get install -y -q chromium >&2; } \

@@ -11,7 +11,7 @@ source "$here/lib/toolchain.sh"
 
 metis_cli() { node --conditions=metis-source "$METIS_ROOT/packages/cli/src/main.ts" "$@"; }
 codec_address=${METIS_CODEC_ADDRESS:-127.0.0.1:8234}
-codec_health() { curl -sf "http://$codec_address/healthz" >/dev/null; }
+codec_health() { node -e "fetch('http://$codec_address/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; }
 
 case "${1:-status}" in
   up)

@@ -56,6 +56,13 @@ export async function ensureDevSecrets(env: Readonly<Record<string, string | und
     await writeSecret(paths.payloadKey, `${randomBytes(32).toString('base64')}\n`);
     created.push(paths.payloadKey);
   }
+  if ((await exists(paths.signingKey)) && !(await exists(paths.jwks))) {
+    // The public half went missing: derive it again from the private key.
+    const publicJwk = JSON.parse(await readFile(paths.signingKey, 'utf8')) as Record<string, unknown>;
+    delete publicJwk['d'];
+    await writeFile(paths.jwks, `${JSON.stringify({ keys: [{ ...publicJwk, use: 'sig' }] }, null, 2)}\n`);
+    created.push(paths.jwks);
+  }
   if (!(await exists(paths.signingKey))) {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const kid = `metis-dev-${randomBytes(4).toString('hex')}`;
@@ -132,7 +139,14 @@ const SERVE_USAGE = `usage: metis codec serve [--address HOST:PORT] [--ui-origin
   METIS_TEMPORAL_UI_URL; tokens verified with METIS_AUTH_JWKS, METIS_AUTH_ISSUER, METIS_AUTH_AUDIENCE)`;
 
 async function loadJwks(source: string): Promise<JsonWebKeySet | URL> {
-  if (/^https?:\/\//.test(source)) return new URL(source);
+  if (/^https?:\/\//.test(source)) {
+    const url = new URL(source);
+    // A key set fetched in clear could be replaced on the way: only https, or this machine.
+    if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      throw new ConfigurationError('INVALID_CONFIG', `METIS_AUTH_JWKS ${JSON.stringify(source)} must be an https URL (or a file)`);
+    }
+    return url;
+  }
   try {
     const parsed = JSON.parse(await readFile(source, 'utf8')) as JsonWebKeySet;
     if (!Array.isArray(parsed.keys)) throw new Error('no keys array');
@@ -169,17 +183,26 @@ export async function runCodecServeCommand(args: string[], io: CodecCommandIo): 
   const issuer = env['METIS_AUTH_ISSUER'];
   if (!jwks || !issuer) throw new ConfigurationError('INVALID_CONFIG', 'METIS_AUTH_JWKS and METIS_AUTH_ISSUER must name who signs operator tokens');
   const address = values.address ?? (env['METIS_CODEC_ADDRESS'] || '127.0.0.1:8234');
-  const match = /^(.+):(\d{1,5})$/.exec(address);
-  if (!match) throw new ConfigurationError('INVALID_CONFIG', `codec address ${JSON.stringify(address)} is not HOST:PORT`);
-  const uiOrigin = values['ui-origin'] ?? (env['METIS_CODEC_UI_ORIGIN'] || new URL(config.temporal.webUiUrl).origin);
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address);
+  if (!match || Number(match[2]) > 65_535) throw new ConfigurationError('INVALID_CONFIG', `codec address ${JSON.stringify(address)} is not HOST:PORT`);
+  const originOf = (name: string, value: string): string => {
+    try {
+      return new URL(value).origin;
+    } catch {
+      throw new ConfigurationError('INVALID_CONFIG', `${name} ${JSON.stringify(value)} is not a URL`);
+    }
+  };
+  const uiOrigin = originOf('the Web UI origin', values['ui-origin'] ?? (env['METIS_CODEC_UI_ORIGIN'] || config.temporal.webUiUrl));
+  const publicOrigin = env['METIS_CODEC_PUBLIC_URL'] ? originOf('METIS_CODEC_PUBLIC_URL', env['METIS_CODEC_PUBLIC_URL']) : undefined;
   const server = await startCodecServer({
     keyring: config.encryption.keyring,
     verifyToken: createTokenVerifier({ jwks: await loadJwks(jwks), issuer, audience: env['METIS_AUTH_AUDIENCE'] || DEFAULT_AUDIENCE }),
     uiOrigin,
+    ...(publicOrigin === undefined ? {} : { publicOrigin }),
     namespace: config.temporal.namespace,
     host: match[1] ?? '127.0.0.1',
     port: Number(match[2]),
-    onRefused: (r) => io.stderr(JSON.stringify({ level: 'warn', time: new Date().toISOString(), msg: 'codec request refused', status: r.status, code: r.code, reason: r.reason })),
+    onRefused: (r) => io.stderr(JSON.stringify({ level: r.status >= 500 ? 'error' : 'warn', time: new Date().toISOString(), msg: 'codec request refused', status: r.status, code: r.code, reason: r.reason, subject: r.subject })),
   });
   io.stdout(`codec server: ${server.url} (Web UI origin ${uiOrigin}, namespace ${config.temporal.namespace})`);
   await new Promise<void>((done) => {

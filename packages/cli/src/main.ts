@@ -68,7 +68,8 @@ async function setup(name: SetupCommand, args: string[], io: Io): Promise<number
   // The development payload key is read with the configuration: create it first.
   const secrets = name === 'dev init' ? await ensureDevSecrets() : [];
   for (const path of secrets) io.say(`dev secret: created ${path}`);
-  const config = loadConfigFromEnv();
+  // Setup never reaches Temporal: it needs no payload key (and runs before `dev init` creates one).
+  const config = loadConfigFromEnv({ ...process.env, METIS_PAYLOAD_ENCRYPTION: 'off' });
   const doMigrate = async (direction: 'latest' | 'down'): Promise<void> => {
     const result = await migrate(config, direction);
     const ran = result.results ?? [];

@@ -91,6 +91,7 @@ describe('the codec server: authorised operators of one tenant, the Web UI origi
       ['wrong issuer', { authorization: `Bearer ${await token({ tenant_id: 'acme-finance', roles: ['ops'] }, { issuer: 'https://evil.example' })}` }],
       ['wrong audience', { authorization: `Bearer ${await token({ tenant_id: 'acme-finance', roles: ['ops'] }, { audience: 'other' })}` }],
       ['no tenant', { authorization: `Bearer ${await token({ roles: ['ops'] })}` }],
+      ['HMAC-signed', { authorization: `Bearer ${await new SignJWT({ tenant_id: 'acme-finance', roles: ['ops'] }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('x').setExpirationTime(now + 600).sign(new TextEncoder().encode('a-shared-secret-of-32-bytes-long!'))}` }],
     ];
     for (const [name, headers] of cases) {
       const res = await post('/decode', body, headers);
@@ -108,7 +109,9 @@ describe('the codec server: authorised operators of one tenant, the Web UI origi
     const body = await sealedFor('journey:acme-finance:kyc:a-3');
     const other = await post('/decode', body, { authorization: `Bearer ${await token({ tenant_id: 'zenith-microfinance', roles: ['ops'] })}` });
     assert.equal(other.status, 403);
-    assert.match(await other.text(), /not decoded for a principal of zenith-microfinance/);
+    const otherText = await other.text();
+    assert.match(otherText, /another tenant: only payloads of zenith-microfinance are decoded/);
+    assert.ok(!otherText.includes('acme-finance'), 'the refusal does not name the tenant the payload belongs to');
     const underwriter = await post('/decode', body, { authorization: `Bearer ${await token({ tenant_id: 'acme-finance', roles: ['underwriter'] })}` });
     assert.equal(underwriter.status, 403);
     const namespace = await post('/decode', body, { authorization: `Bearer ${await token({ tenant_id: 'acme-finance', roles: ['ops'] })}`, 'x-namespace': 'payments' });
@@ -154,6 +157,9 @@ describe('the codec server: authorised operators of one tenant, the Web UI origi
     }
     assert.equal((await fetch(`${server.url}/decode`, { headers: bearer })).status, 405);
     assert.equal((await fetch(`${server.url}/admin`, { headers: bearer })).status, 404);
+    // A key id with a leading zero is not a key version.
+    const padded = { payloads: [{ ...sealed.payloads[0], metadata: { ...sealed.payloads[0]?.metadata, 'encryption-key-id': Buffer.from('acme-finance:v01').toString('base64') } }] };
+    assert.equal((await post('/decode', JSON.stringify(padded), bearer)).status, 400);
   });
 
   test('an operator signs in on the server\'s page: the session cookie is HttpOnly and SameSite=Strict; a forged token does not sign in', async () => {
@@ -166,10 +172,18 @@ describe('the codec server: authorised operators of one tenant, the Web UI origi
     assert.match(cookie, /SameSite=Strict/);
     const page = await fetch(`${server.url}/`, { headers: { cookie: cookie.split(';')[0] ?? '' } });
     assert.match(await page.text(), /Signed in as ops@example\.test \(ops\) of tenant acme-finance/);
-    const forged = await fetch(`${server.url}/session`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: await token({ tenant_id: 'acme-finance', roles: ['ops'] }, { key: stranger }) }) });
+    const forged = await fetch(`${server.url}/session`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: await token({ tenant_id: 'acme-finance', roles: ['ops'] }, { key: stranger }) }), headers: { origin: server.url } });
     assert.equal(forged.status, 401);
     assert.equal(forged.headers.get('set-cookie'), null);
-    const crossSite = await fetch(`${server.url}/session`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: good }), headers: { origin: 'http://evil.example' } });
-    assert.equal(crossSite.status, 403);
+    // Login CSRF: another page, a sandboxed frame (`Origin: null`) or no origin at all cannot sign the browser in.
+    for (const origin of ['http://evil.example', 'null', undefined]) {
+      const crossSite = await fetch(`${server.url}/session`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: good }), headers: origin === undefined ? {} : { origin } });
+      assert.equal(crossSite.status, 403, String(origin));
+      assert.equal(crossSite.headers.get('set-cookie'), null, String(origin));
+    }
+    // A malformed cookie is no session, not an error.
+    const garbled = await fetch(`${server.url}/`, { headers: { cookie: `${CODEC_SESSION_COOKIE}=%E0%A4%A` } });
+    assert.equal(garbled.status, 200);
+    assert.match(await garbled.text(), /Not signed in/);
   });
 });

@@ -124,7 +124,7 @@ export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function masterKeyOf(name: string, value: string): Uint8Array {
-  const text = value.trim();
+  const text = value.replace(/\s+/g, '');
   const bytes = BASE64.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
   if (bytes.byteLength < 32) throw new ConfigurationError('INVALID_CONFIG', `${name} must be at least 32 bytes, base64-encoded`, { hint: 'Generate one with `openssl rand -base64 32`' });
   return new Uint8Array(bytes);

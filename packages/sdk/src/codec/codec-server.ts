@@ -21,9 +21,14 @@ export interface CodecServerOptions {
   readonly uiOrigin?: string;
   /** Temporal namespace whose payloads are served (default `default`); `X-Namespace` must name it. */
   readonly namespace?: string;
+  /**
+   * Origin operators open the sign-in page at (default `http://{host}:{port}` of the listener; set
+   * it behind a proxy). Sign-in is accepted only from it; an `https:` origin makes the cookie Secure.
+   */
+  readonly publicOrigin?: string;
   /** Largest request body accepted, in bytes (default 4 MiB). */
   readonly maxBodyBytes?: number;
-  /** Called once per refused request, with the status and the reason (never the token). */
+  /** Called once per refused or failed request, with the status, the reason and the principal's subject when known (never the token). */
   readonly onRefused?: (refusal: { readonly status: number; readonly code: string; readonly reason: string; readonly subject?: string }) => void;
   readonly host?: string;
   readonly port?: number;
@@ -47,9 +52,14 @@ interface JsonPayload {
 
 class Refusal extends MetisError {
   readonly status: number;
-  constructor(status: number, code: string, message: string) {
+  readonly subject: string | undefined;
+  /** What is reported to `onRefused` beside the message the caller gets. */
+  readonly detail: string | undefined;
+  constructor(status: number, code: string, message: string, extra: { subject?: string; detail?: string } = {}) {
     super(code, message);
     this.status = status;
+    this.subject = extra.subject;
+    this.detail = extra.detail;
   }
 }
 
@@ -79,7 +89,12 @@ const toJson = (p: Payload): JsonPayload => ({
 function cookieToken(req: IncomingMessage): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === CODEC_SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    if (name !== CODEC_SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -132,19 +147,22 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   const role = options.role ?? 'ops';
   const namespace = options.namespace ?? 'default';
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  let listening = '';
+  const ownOrigin = (): string => (options.publicOrigin === undefined ? listening : new URL(options.publicOrigin).origin);
+  const secure = (): string => (ownOrigin().startsWith('https:') ? '; Secure' : '');
 
   const authenticate = async (req: IncomingMessage): Promise<Principal> => {
     const token = bearerToken(req);
     if (token === undefined) throw new Refusal(401, 'AUTHENTICATION_FAILED', 'a bearer token is required');
     const principal = await options.verifyToken(token);
-    if (!principal.roles.includes(role)) throw new Refusal(403, 'FORBIDDEN', `the ${role} role is required`);
+    if (!principal.roles.includes(role)) throw new Refusal(403, 'FORBIDDEN', `the ${role} role is required`, { subject: principal.subject });
     return principal;
   };
 
   const codec = async (req: IncomingMessage, res: ServerResponse, operation: 'decode' | 'encode'): Promise<void> => {
     const principal = await authenticate(req);
     const asked = req.headers['x-namespace'];
-    if (asked !== undefined && asked !== namespace) throw new Refusal(403, 'FORBIDDEN', `namespace ${JSON.stringify(asked)} is not served here`);
+    if (asked !== undefined && asked !== namespace) throw new Refusal(403, 'FORBIDDEN', `namespace ${JSON.stringify(asked)} is not served here`, { subject: principal.subject });
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req, limit)).toString('utf8'));
@@ -159,15 +177,19 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     if (operation === 'decode') {
       for (const p of payloads) {
         const keyId = payloadKeyId(p);
+        if (keyId !== undefined && tenantOfKeyId(keyId) === undefined) throw new Refusal(400, 'UNDECRYPTABLE_PAYLOAD', 'a payload names no key this server knows', { subject: principal.subject });
         if (keyId !== undefined && tenantOfKeyId(keyId) !== principal.tenantId) {
-          throw new Refusal(403, 'FORBIDDEN', `payloads of ${tenantOfKeyId(keyId) ?? 'an unknown owner'} are not decoded for a principal of ${principal.tenantId}`);
+          throw new Refusal(403, 'FORBIDDEN', `a payload belongs to another tenant: only payloads of ${principal.tenantId} are decoded for this principal`, {
+            subject: principal.subject,
+            detail: `key ${keyId}`,
+          });
         }
       }
       out = payloads.map((p) => {
         try {
           return openPayload(options.keyring, p);
         } catch {
-          throw new Refusal(400, 'UNDECRYPTABLE_PAYLOAD', 'a payload cannot be decrypted with the keys held here');
+          throw new Refusal(400, 'UNDECRYPTABLE_PAYLOAD', 'a payload cannot be decrypted with the keys held here', { subject: principal.subject });
         }
       });
     } else {
@@ -178,22 +200,21 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   };
 
   const session = async (req: IncomingMessage, res: ServerResponse, end: boolean): Promise<void> => {
-    // A sign-in form posts from the server's own page; any other page's origin is refused.
-    const from = req.headers.origin;
-    const own = `http://${req.headers.host ?? ''}`;
-    if (from !== undefined && from !== own && from !== 'null') throw new Refusal(403, 'FORBIDDEN', 'sign-in is accepted only from this server\'s page');
+    // A sign-in form posts from the server's own page: browsers send its origin; any other (an
+    // attacker's page, a sandboxed frame's `null`, none at all) is refused.
+    if (req.headers.origin !== ownOrigin()) throw new Refusal(403, 'FORBIDDEN', 'sign-in and sign-out are accepted only from this server\'s page');
     if (end) {
-      res.writeHead(303, { location: '/', 'set-cookie': `${CODEC_SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` }).end();
+      res.writeHead(303, { location: '/', 'set-cookie': `${CODEC_SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secure()}` }).end();
       return;
     }
     const form = new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8'));
     const token = (form.get('token') ?? '').trim();
     if (!token) throw new Refusal(400, 'BAD_REQUEST', 'the form has no token');
     const principal = await options.verifyToken(token);
-    if (!principal.roles.includes(role)) throw new Refusal(403, 'FORBIDDEN', `the ${role} role is required`);
+    if (!principal.roles.includes(role)) throw new Refusal(403, 'FORBIDDEN', `the ${role} role is required`, { subject: principal.subject });
     const maxAge = Math.max(0, Math.floor((principal.expiresAt.getTime() - Date.now()) / 1000));
     res
-      .writeHead(303, { location: '/', 'set-cookie': `${CODEC_SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}` })
+      .writeHead(303, { location: '/', 'set-cookie': `${CODEC_SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure()}` })
       .end();
   };
 
@@ -208,7 +229,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
         status = 'The session has expired or is not valid: sign in again.';
       }
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; form-action 'self'" }).end(SIGN_IN_PAGE(status));
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'", 'x-frame-options': 'DENY' }).end(SIGN_IN_PAGE(status));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -244,8 +265,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
           ? error
           : error instanceof AuthenticationError
             ? new Refusal(401, error.code, error.message)
-            : new Refusal(400, 'BAD_REQUEST', 'the request cannot be served');
-      options.onRefused?.({ status: refusal.status, code: refusal.code, reason: refusal.message });
+            : error instanceof MetisError && error.code === 'TOKEN_KEYS_UNAVAILABLE'
+              ? new Refusal(503, error.code, 'the token signing keys cannot be fetched: try again')
+              : new Refusal(500, 'INTERNAL_ERROR', 'the codec server failed', { detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      options.onRefused?.({ status: refusal.status, code: refusal.code, reason: refusal.detail === undefined ? refusal.message : `${refusal.message} (${refusal.detail})`, ...(refusal.subject === undefined ? {} : { subject: refusal.subject }) });
       if (res.headersSent) return void res.end();
       const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
       if (refusal.status === 401) headers['www-authenticate'] = 'Bearer';
@@ -262,8 +285,9 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     });
   });
   const { port } = server.address() as AddressInfo;
+  listening = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: listening,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -16,7 +16,7 @@ export class UnknownKeyError extends MetisError {
   }
 }
 
-const KEY_ID = /^([a-z0-9][a-z0-9-]{1,62}):v(\d+)$/;
+const KEY_ID = /^([a-z0-9][a-z0-9-]{1,62}):v([1-9][0-9]{0,8})$/;
 
 /** A master secret of an older key version, kept so payloads written under it still decrypt. */
 export interface PreviousMasterKey {

@@ -1,7 +1,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { MetisError } from '@metis/activities/errors';
-import { isTenantId } from '@metis/activities/tenancy';
+import { isTenantId, PLATFORM_ID } from '@metis/activities/tenancy';
 
 /** A person or service authenticated by a bearer token: who, for which tenant, with which roles. */
 export interface Principal {
@@ -49,6 +49,8 @@ const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys = options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet({ keys: options.jwks.keys.map((k) => ({ ...k })) });
   const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
+  const weak = algorithms.filter((a) => a === 'none' || a.startsWith('HS'));
+  if (weak.length > 0) throw new MetisError('INVALID_CONFIG', `token algorithms ${weak.join(', ')} are not accepted: use asymmetric signatures (ES256, RS256, EdDSA)`);
   return async (token) => {
     let payload;
     try {
@@ -58,11 +60,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (error instanceof errors.JWTClaimValidationFailed) throw new AuthenticationError(`the token's ${error.claim} claim is not accepted`);
       if (error instanceof errors.JOSEAlgNotAllowed) throw new AuthenticationError('the token is signed with an algorithm not accepted');
       if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) throw new AuthenticationError('the token signature does not verify');
+      if (error instanceof errors.JWKSTimeout || (error instanceof Error && error.name === 'TypeError')) throw new MetisError('TOKEN_KEYS_UNAVAILABLE', 'the token signing keys cannot be fetched', { cause: error });
       throw new AuthenticationError('the token is not a valid JWT');
     }
     const tenantId = payload['tenant_id'];
     const roles = payload['roles'];
-    if (typeof tenantId !== 'string' || !isTenantId(tenantId)) throw new AuthenticationError('the token has no valid tenant_id claim');
+    if (typeof tenantId !== 'string' || !(isTenantId(tenantId) || tenantId === PLATFORM_ID)) throw new AuthenticationError('the token has no valid tenant_id claim');
     if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string')) throw new AuthenticationError('the token has no roles claim');
     return { subject: String(payload.sub), tenantId, roles, expiresAt: new Date((payload.exp ?? 0) * 1000) };
   };

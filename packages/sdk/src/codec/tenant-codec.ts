@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
-import { isTenantId } from '@metis/activities/tenancy';
+import { isTenantId, PLATFORM_ID } from '@metis/activities/tenancy';
 import type { Keyring } from './keyring.ts';
 
 /** Encoding of an encrypted payload. */
@@ -15,7 +15,7 @@ const text = new TextDecoder();
 const PLATFORM_WORKFLOW_KINDS: ReadonlySet<string> = new Set(['analytics-export']);
 
 /** Owner of the key that encrypts payloads of workflows that belong to no tenant. */
-export const PLATFORM_KEY_OWNER = 'platform';
+export const PLATFORM_KEY_OWNER = PLATFORM_ID;
 
 /** Tenant owning a workflow, from its id: Metis ids are `{kind}:{tenantId}:…`. */
 export function tenantOfWorkflowId(workflowId: string | undefined): string | undefined {
