@@ -39,6 +39,7 @@ describe('log redaction', () => {
       headers: { Authorization: 'Bearer abc.def', 'x-request-id': 'r-1' },
       error: new Error('lookup failed for 9876543210'),
       body: '{"email":"a@b.in","amount":300000}',
+      numbers: { first: 9876543210, second: 234567890123, amount: 300000, at: 1764590400000 },
     });
     log.debug('debug is on');
     log.trace('trace is off');
@@ -61,6 +62,7 @@ describe('log redaction', () => {
     assert.equal(error['message'], 'lookup failed for [REDACTED:phone]');
     assert.ok(!String(error['stack']).includes('9876543210'));
     assert.equal(line['body'], '{"email":"[REDACTED]","amount":300000}');
+    assert.deepEqual(line['numbers'], { first: '[REDACTED:phone]', second: '[REDACTED:aadhaar]', amount: 300000, at: 1764590400000 });
     assert.equal((JSON.parse(out.lines[1] ?? '{}') as Record<string, unknown>)['msg'], 'debug is on');
   });
 

@@ -89,7 +89,11 @@ export function createRedactor(fields: Iterable<string>): Redactor {
   const text = (input: string): string => redactText(input.includes('":') ? input.replace(jsonMember, `$1"${REDACTED}"`) : input);
   const walk = (value: unknown, depth: number, seen: WeakSet<object>): unknown => {
     if (typeof value === 'string') return text(value);
-    if (typeof value === 'bigint') return value.toString();
+    // A mobile or Aadhaar number stored as a number: 10 digits from 6 or 12 digits.
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      const digits = value.toString();
+      return /^(?:[6-9][0-9]{9}|[0-9]{12})$/.test(digits) ? redactText(digits) : typeof value === 'bigint' ? digits : value;
+    }
     if (value === null || typeof value !== 'object') return value;
     if (seen.has(value)) return '[Circular]';
     if (depth >= MAX_DEPTH) return '[Truncated]';
