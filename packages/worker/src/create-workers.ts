@@ -142,7 +142,7 @@ async function startWorkers(options: CreateWorkersOptions, observability: Worker
   };
   let workers: Worker[];
   try {
-    const workflowBundle = await bundleMetisWorkflows();
+    const workflowBundle = await bundleMetisWorkflows(logger);
     workers = await Promise.all(
       selected.map((pool) => {
         const given = options.pools?.[pool] ?? {};

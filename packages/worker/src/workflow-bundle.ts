@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Logger, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createMetisLogger } from '@metis/activities/logging';
 
 // When the SDK itself runs from TypeScript source, the bundle must resolve workspace packages
 // to their sources too.
@@ -8,22 +9,22 @@ const fromSource = import.meta.url.endsWith('.ts');
 
 let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundle the Metis workflows once per process; every worker (and replayer) shares the result. */
-export function bundleMetisWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  bundled ??= bundle().catch((error: unknown) => {
+/** Bundle the Metis workflows once per process, the bundler's warnings to `logger`; every worker (and replayer) shares the result. */
+export function bundleMetisWorkflows(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
+  bundled ??= bundle(logger ?? createMetisLogger({ level: 'warn' })).catch((error: unknown) => {
     bundled = undefined;
     throw error;
   });
   return bundled;
 }
 
-function bundle(): Promise<WorkflowBundleWithSourceMap> {
+function bundle(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
   const workflowsPath = new URL(import.meta.resolve('@metis/workflows/workflows')).pathname;
   return bundleWorkflowCode({
     workflowsPath,
     // Failure messages and stack traces travel as encoded (so encrypted) payloads.
     failureConverterPath: fileURLToPath(import.meta.resolve('@metis/workflows/failure-converter')),
-    logger: new DefaultLogger('WARN'),
+    logger,
     ...(fromSource
       ? {
           webpackConfigHook: (config) => ({
