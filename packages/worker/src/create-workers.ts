@@ -40,7 +40,7 @@ export interface CreateWorkersOptions {
    * `createWorkers` installs it, and entries of later calls' task queues are routed to their logger.
    */
   readonly logger?: Logger;
-  /** Least severe line the default logger writes (default `METIS_LOG_LEVEL`, else `info`). */
+  /** Least severe line the default logger writes (default `METIS_LOG_LEVEL`, else `info`; `warn` under `node --test`). */
   readonly logLevel?: MetisLogLevel;
   /**
    * Where `/metrics` is served, Metis' series and Temporal's runtime series together: `host:port`

@@ -15,7 +15,7 @@ export interface LogDestination {
 
 /** Options of `createMetisLogger`. */
 export interface MetisLoggerOptions {
-  /** Least severe level written (default `METIS_LOG_LEVEL`, else `info`). */
+  /** Least severe level written (default `METIS_LOG_LEVEL`, else `info`; `warn` under `node --test`). */
   readonly level?: MetisLogLevel;
   /** Where the JSON lines go (default stdout). */
   readonly destination?: LogDestination;
@@ -79,7 +79,8 @@ function wrap(base: pino.Logger, redactor: Redactor): MetisLogger {
  */
 export function createMetisLogger(options: MetisLoggerOptions = {}): MetisLogger {
   const fromEnv = process.env['METIS_LOG_LEVEL'];
-  const level = options.level !== undefined ? parseLogLevel(options.level) : fromEnv ? parseLogLevel(fromEnv, 'METIS_LOG_LEVEL') : 'info';
+  const fallback = process.env['NODE_TEST_CONTEXT'] ? 'warn' : 'info';
+  const level = options.level !== undefined ? parseLogLevel(options.level) : fromEnv ? parseLogLevel(fromEnv, 'METIS_LOG_LEVEL') : fallback;
   const redactor = createRedactor([...defaultPiiFieldNames(), ...(options.piiFields ?? [])]);
   const base = pino(
     {

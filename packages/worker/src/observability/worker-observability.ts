@@ -15,7 +15,7 @@ import { collectTaskQueueBacklog } from './task-queue-backlog.ts';
 export interface ObservabilityOptions {
   /** Logger of the workers and of Temporal's runtime (default: `createMetisLogger`). */
   readonly logger?: Logger | undefined;
-  /** Level of the default logger (default `METIS_LOG_LEVEL`, else `info`). */
+  /** Level of the default logger (default `METIS_LOG_LEVEL`, else `info`; `warn` under `node --test`). */
   readonly logLevel?: MetisLogLevel | undefined;
   /** Where `/metrics` is served: `host:port` or `off` (default `METIS_METRICS_ADDRESS`, else `127.0.0.1:9464`; `off` under `node --test`). */
   readonly metricsAddress?: string | undefined;
@@ -46,7 +46,7 @@ function levelOf(logger: Logger, given: MetisLogLevel | undefined): string {
   if (typeof own === 'string') return own;
   if (given !== undefined) return parseLogLevel(given);
   const env = process.env['METIS_LOG_LEVEL'];
-  return env ? parseLogLevel(env, 'METIS_LOG_LEVEL') : 'info';
+  return env ? parseLogLevel(env, 'METIS_LOG_LEVEL') : process.env['NODE_TEST_CONTEXT'] ? 'warn' : 'info';
 }
 
 /** Set up the logger, the Temporal runtime, the metrics registry and its endpoint for workers. */
