@@ -47,6 +47,9 @@ export async function startExampleStack(): Promise<ExampleStack> {
     config,
     tenants,
     logLevel: 'ERROR',
+    // The runners' workers live for one command, and several may run at once: they serve /metrics
+    // only where METIS_METRICS_ADDRESS asks.
+    metricsAddress: process.env['METIS_METRICS_ADDRESS'] ?? 'off',
     llmModel: llm.path,
     services: {
       bureau: {
