@@ -132,7 +132,7 @@ describe('the loan journey underwritten by loan processing as a child workflow (
     assert.equal(view.status, 'done');
     assert.equal(view.automationError, null);
     // With the default settings, neither the journey nor its child loan stores the applicant's data in clear.
-    const typed = [String(view.data['pan_number']), String(view.data['name']), '9876543210'];
+    const typed = [view.data['pan_number'] as string, view.data['name'] as string, '9876543210'];
     for (const id of [journeyId, loanId]) await assertNoClearPii(metis.temporal, config.temporal.namespace, id, typed);
 
     // The loan ran as the journey's child, under the id the journey gives it.
