@@ -7,6 +7,7 @@ import type { LlmEngine } from '@metis/activities/llm';
 import type { MetisDatabase } from '@metis/activities/storage';
 import { analysisQuery, analysisWorkflow, analysisWorkflowId, MetisJourney, MetisOutcome, MetisState, MetisTenant, taskQueueName } from '@metis/workflows';
 import type { AnalysisWorkflowInput } from '@metis/workflows';
+import { metisDataConverter } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { MetisWorkers } from '@metis/worker';
 import { ensureGeneratedModel, startWebhookReceiver, testConfig, uniqueId, uniqueTenantId } from '@metis/testing';
@@ -46,7 +47,8 @@ describe('analysis workflow on the real Temporal server, llama.cpp and PostgreSQ
       tenants: [{ tenantId, webhook: { url: webhooks.url, secret: webhooks.secret } }],
       activities: { ...createLlmActivities({ db, engine, note: limits, heartbeatIntervalMs: 1_000 }) },
     });
-    temporal = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
+    // A Temporal client of the tenant's own decodes with the same keys as Metis.
+    temporal = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace, dataConverter: metisDataConverter(config.encryption, () => undefined) });
   });
   after(async () => {
     await workers.shutdown();

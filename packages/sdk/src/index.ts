@@ -28,8 +28,8 @@ export { isTaskQueuePrefix, POOL_PRIORITY_KEYS, POOLS, TASK_QUEUE_SEPARATOR, tas
 export type { Pool } from '@metis/workflows';
 export { createDerivedKeyring, tenantOfKeyId, UnknownKeyError } from './codec/keyring.ts';
 export type { Keyring, PreviousMasterKey } from './codec/keyring.ts';
-export { ENCRYPTION_OFF_WARNING } from './codec/data-converter.ts';
-export type { PayloadEncryption } from './codec/data-converter.ts';
+export { ENCRYPTION_OFF_WARNING, metisDataConverter } from './codec/data-converter.ts';
+export type { MetisDataConverter, PayloadEncryption } from './codec/data-converter.ts';
 export { createTenantPayloadCodec, openPayload, payloadKeyId, sealPayload, tenantOfWorkflowId, ENCRYPTED_ENCODING, PLATFORM_KEY_OWNER } from './codec/tenant-codec.ts';
 export { CODEC_SESSION_COOKIE, startCodecServer } from './codec/codec-server.ts';
 export { AuthenticationError, createTokenVerifier } from './codec/ops-tokens.ts';

@@ -80,6 +80,10 @@ export interface MetisWorkers {
 export async function createWorkers(options: CreateWorkersOptions): Promise<MetisWorkers> {
   const { config } = options;
   checkTaskQueuePrefixConfig(config.temporal.taskQueuePrefix);
+  // What can be refused without the runtime is refused first: a process that installed Temporal's
+  // runtime stays alive until it shuts down, so a bad configuration must fail before it.
+  if (config.encryption === undefined) metisDataConverter(config.encryption, () => undefined);
+  await requireNativeModules({ ...options.activities });
   // The runtime (logger, Temporal's exporter) is installed and the metrics address bound before any connection.
   const observability = await startObservability({ logger: options.logger, logLevel: options.logLevel, metricsAddress: options.metricsAddress, metrics: options.services?.metrics });
   try {
@@ -111,8 +115,6 @@ async function startWorkers(options: CreateWorkersOptions, observability: Worker
       if (!process.env['NODE_TEST_CONTEXT']) logger.info('pools sized', { table });
     });
   report(formatPoolSizing(sizing, config.temporal.taskQueuePrefix ? { taskQueuePrefix: config.temporal.taskQueuePrefix } : {}), sizing);
-  // A worker given an AI activity whose native library is missing fails here, before any connection, naming the package.
-  await requireNativeModules({ ...options.activities });
   const connection = await connectWorker(config.temporal);
   const resources = await openResources(config).catch(async (error: unknown) => {
     await connection.close();
