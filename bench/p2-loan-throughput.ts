@@ -4,7 +4,7 @@
 // journeys and the step latency while they are all open.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
+import type { LoanApplication } from '@metis/activities/loans';
 import { sampleTenants } from '@metis/fsm';
 import { loanProcessingWorkflow, loanWorkflowId, taskQueueName } from '@metis/workflows';
 import { createMetis } from '@metis/sdk';
@@ -12,6 +12,7 @@ import { createWorkers } from '@metis/worker';
 import { testConfig, uniqueId } from '@metis/testing';
 import { rawLoanWorkflow } from './support/raw-workflows.ts';
 import { startRawWorker } from './support/raw-worker.ts';
+import { inMemoryLoanActivities } from './support/in-memory-loan-activities.ts';
 import { ms, pool, quantile } from './support/stats.ts';
 
 const LOANS = Number(process.env['P2_LOANS'] ?? 200);
@@ -21,20 +22,7 @@ const ROUNDS = 2;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('p2') } });
 const acme = sampleTenants.acme;
-const fast = {
-  recordLoanApplication: () => Promise.resolve({ created: true }),
-  verifyLoanDocuments: () => Promise.resolve({ verified: true, issues: [] }),
-  pullCreditSummary: () => Promise.resolve({ provider: 'fast', reportId: 'r', score: 800, activeAccounts: 2, enquiriesLast6Months: 0, maxDaysPastDue: 0, historyMonths: 60 }),
-  assessRisk: () => Promise.resolve({ riskScore: 0.05, riskCategory: 'low' as const, modelVersion: 'fast', contributingFactors: {} }),
-  recordLoanDecision: ({ decision }: { decision: StoredDecision }) => Promise.resolve({ decision, recorded: true }),
-  openLoanAccount: () => Promise.resolve({ accountId: 'acct' }),
-  disburseLoan: () => Promise.resolve({ transferId: 'tr' }),
-  setLoanStatus: () => Promise.resolve(),
-  deliverNotification: () => Promise.resolve({ notificationId: 'n', duplicate: false }),
-  closeLoanAccount: () => Promise.resolve(),
-  reverseDisbursement: () => Promise.resolve(),
-};
-const workers = await createWorkers({ config, activities: fast });
+const workers = await createWorkers({ config, activities: inMemoryLoanActivities });
 const metis = await createMetis({ ...config, tenants: [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys, loanPolicy: { ruleSet: acme.ruleSet, mode: 'parallel', webhook: true } }] });
 // The same concurrency as Metis's default pool, so only the workflows differ.
 const rawWorker = await startRawWorker(config, {

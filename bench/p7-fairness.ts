@@ -6,7 +6,6 @@
 //   npm run bench -- P7 [--flood N] [--samples N]   (or P7_FLOOD, P7_SAMPLES; defaults 500 and 60)
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { StoredDecision } from '@metis/activities/loans';
 import type { JourneyConfigInput } from '@metis/fsm';
 import { sampleTenants } from '@metis/fsm';
 import { createMetis } from '@metis/sdk';
@@ -14,6 +13,7 @@ import type { Metis, TenantDefinition } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { PoolOptions } from '@metis/worker';
 import { testConfig, uniqueId } from '@metis/testing';
+import { inMemoryLoanActivities } from './support/in-memory-loan-activities.ts';
 import { ms, pool, quantile } from './support/stats.ts';
 
 const { values: args } = parseArgs({ options: { flood: { type: 'string' }, samples: { type: 'string' } } });
@@ -54,20 +54,6 @@ const twoSteps: JourneyConfigInput = {
   ],
 };
 
-// In-memory loan activities: the flood costs the queues and the workers' slots, not a bureau.
-const fast = {
-  recordLoanApplication: () => Promise.resolve({ created: true }),
-  verifyLoanDocuments: () => Promise.resolve({ verified: true, issues: [] }),
-  pullCreditSummary: () => Promise.resolve({ provider: 'fast', reportId: 'r', score: 800, activeAccounts: 2, enquiriesLast6Months: 0, maxDaysPastDue: 0, historyMonths: 60 }),
-  assessRisk: () => Promise.resolve({ riskScore: 0.05, riskCategory: 'low' as const, modelVersion: 'fast', contributingFactors: {} }),
-  recordLoanDecision: ({ decision }: { decision: StoredDecision }) => Promise.resolve({ decision, recorded: true }),
-  openLoanAccount: () => Promise.resolve({ accountId: 'acct' }),
-  disburseLoan: () => Promise.resolve({ transferId: 'tr' }),
-  setLoanStatus: () => Promise.resolve(),
-  deliverNotification: () => Promise.resolve({ notificationId: 'n', duplicate: false }),
-  closeLoanAccount: () => Promise.resolve(),
-  reverseDisbursement: () => Promise.resolve(),
-};
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('p7') } });
@@ -79,7 +65,7 @@ const tenants: TenantDefinition[] = [
   { tenantId: noisyId, displayName: 'Noisy', journeys: { 'one-step': oneStep }, loanPolicy: { ruleSet: acme.ruleSet } },
   { tenantId: quietId, displayName: 'Quiet', journeys: { 'two-steps': twoSteps } },
 ];
-const workers = await createWorkers({ config, pools, activities: fast, onSizing: () => undefined });
+const workers = await createWorkers({ config, pools, activities: inMemoryLoanActivities, onSizing: () => undefined });
 const fair = await createMetis({ ...config, tenants });
 const unfair = await createMetis({ ...config, tenants, fairness: false });
 
