@@ -36,10 +36,12 @@ describe('log redaction', () => {
         dateOfBirth: '1990-04-01',
         motherMaidenName: 'Devi',
       },
-      headers: { Authorization: 'Bearer abc.def', 'x-request-id': 'r-1' },
+      headers: { Authorization: 'Bearer abc.def', 'x-request-id': 'r-1', 'x-api-key': 'k-123', 'set-cookie': ['sid=abc'] },
+      workflowId: 'journey:acme:kyc:cust-9876543210',
       error: new Error('lookup failed for 9876543210'),
       body: '{"email":"a@b.in","amount":300000}',
-      numbers: { first: 9876543210, second: 234567890123, amount: 300000, at: 1764590400000 },
+      numbers: { first: 9876543210, second: 234567890123, amount: 300000, at: 1764590400000, altMobile: 9876543210 },
+      time: 'yesterday',
     });
     log.debug('debug is on');
     log.trace('trace is off');
@@ -56,13 +58,17 @@ describe('log redaction', () => {
       dateOfBirth: '[REDACTED]',
       motherMaidenName: '[REDACTED]',
     });
-    assert.deepEqual(line['headers'], { Authorization: '[REDACTED]', 'x-request-id': 'r-1' });
+    assert.deepEqual(line['headers'], { Authorization: '[REDACTED]', 'x-request-id': 'r-1', 'x-api-key': '[REDACTED]', 'set-cookie': '[REDACTED]' });
+    assert.equal(line['workflowId'], 'journey:acme:kyc:cust-9876543210');
+    assert.equal(line['meta_time'], 'yesterday');
+    assert.equal(typeof line['time'], 'string');
     const error = line['error'] as Record<string, unknown>;
     assert.equal(error['type'], 'Error');
     assert.equal(error['message'], 'lookup failed for [REDACTED:phone]');
     assert.ok(!String(error['stack']).includes('9876543210'));
     assert.equal(line['body'], '{"email":"[REDACTED]","amount":300000}');
-    assert.deepEqual(line['numbers'], { first: '[REDACTED:phone]', second: '[REDACTED:aadhaar]', amount: 300000, at: 1764590400000 });
+    // Numbers are matched only under phone or Aadhaar keys; others are counts, amounts, times.
+    assert.deepEqual(line['numbers'], { first: 9876543210, second: 234567890123, amount: 300000, at: 1764590400000, altMobile: '[REDACTED:phone]' });
     assert.equal((JSON.parse(out.lines[1] ?? '{}') as Record<string, unknown>)['msg'], 'debug is on');
   });
 

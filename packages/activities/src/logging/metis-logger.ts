@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { pino } from 'pino';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { ConfigurationError } from '../errors.ts';
@@ -47,12 +48,38 @@ export function parseLogLevel(value: string, source = 'log level'): PinoLevel {
   });
 }
 
-function wrap(base: pino.Logger, redactor: Redactor): MetisLogger {
+// Keys pino writes itself, and those the bindings already put on every line: metadata or bindings
+// with one of them would make a line with the key twice, so theirs are renamed `meta_<key>`
+// (`meta_meta_<key>` if that is taken too).
+const RESERVED_KEYS: readonly string[] = ['level', 'time', 'msg', 'pid', 'hostname'];
+
+/** Return the redacted fields of metadata or bindings, with keys already taken on the line renamed. */
+function fields(redactor: Redactor, meta: unknown, taken: ReadonlySet<string>): Record<string, unknown> {
+  const redacted = redactor.value(meta);
+  if (redacted === null || typeof redacted !== 'object' || Array.isArray(redacted)) return { meta: redacted };
+  const record = redacted as Record<string, unknown>;
+  if (!Object.keys(record).some((k) => taken.has(k))) return record;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!taken.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(record)) {
+    if (!taken.has(k)) continue;
+    let name = `meta_${k}`;
+    while (name in out || taken.has(name)) name = `meta_${name}`;
+    out[name] = v;
+  }
+  return out;
+}
+
+function wrap(base: pino.Logger, redactor: Redactor, taken: ReadonlySet<string>): MetisLogger {
   const write = (level: Exclude<PinoLevel, 'silent'>, message: string, meta?: LogMetadata): void => {
     if (!base.isLevelEnabled(level)) return;
     const text = redactor.text(String(message));
     if (meta === undefined) base[level](text);
-    else base[level](redactor.value(meta) as Record<string, unknown>, text);
+    else base[level](fields(redactor, meta, taken), text);
+  };
+  const child = (bindings: Readonly<Record<string, unknown>>): MetisLogger => {
+    const own = fields(redactor, bindings, taken);
+    return wrap(base.child(own), redactor, new Set([...taken, ...Object.keys(own)]));
   };
   return {
     get level() {
@@ -67,7 +94,7 @@ function wrap(base: pino.Logger, redactor: Redactor): MetisLogger {
     info: (message, meta) => write('info', message, meta),
     warn: (message, meta) => write('warn', message, meta),
     error: (message, meta) => write('error', message, meta),
-    child: (bindings) => wrap(base.child(redactor.value(bindings) as Record<string, unknown>), redactor),
+    child,
     flush: () => base.flush(),
   };
 }
@@ -75,13 +102,16 @@ function wrap(base: pino.Logger, redactor: Redactor): MetisLogger {
 /**
  * Create a JSON logger for Metis and Temporal: one line per entry, PII redacted by key (the
  * journeys' `pii` fields, `piiFields` and credentials, at any depth: `[REDACTED]`) and by pattern
- * in every string and message (PAN, Aadhaar, e-mail, Indian mobile: `[REDACTED:<kind>]`).
+ * in every string and message (PAN, Aadhaar, e-mail, Indian mobile: `[REDACTED:<kind>]`); JSON
+ * inside a string is redacted like metadata. Metadata keys pino writes itself (`level`, `time`,
+ * `msg`, `pid`, `hostname`) or the bindings already wrote are renamed `meta_<key>`.
  */
 export function createMetisLogger(options: MetisLoggerOptions = {}): MetisLogger {
   const fromEnv = process.env['METIS_LOG_LEVEL'];
   const fallback = process.env['NODE_TEST_CONTEXT'] ? 'warn' : 'info';
   const level = options.level !== undefined ? parseLogLevel(options.level) : fromEnv ? parseLogLevel(fromEnv, 'METIS_LOG_LEVEL') : fallback;
   const redactor = createRedactor([...defaultPiiFieldNames(), ...(options.piiFields ?? [])]);
+  const bindings = options.bindings ? fields(redactor, options.bindings, new Set(RESERVED_KEYS)) : undefined;
   const base = pino(
     {
       level,
@@ -89,9 +119,9 @@ export function createMetisLogger(options: MetisLoggerOptions = {}): MetisLogger
       formatters: { level: (label) => ({ level: label }) },
       // Errors arrive already turned into redacted records; pino's serializer would re-type them.
       serializers: { err: (value: unknown) => value },
-      ...(options.bindings ? { base: { pid: process.pid, ...(redactor.value(options.bindings) as Record<string, unknown>) } } : {}),
+      ...(bindings ? { base: { pid: process.pid, hostname: hostname(), ...bindings } } : {}),
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
-  return wrap(base, redactor);
+  return wrap(base, redactor, new Set([...RESERVED_KEYS, ...Object.keys(bindings ?? {})]));
 }
