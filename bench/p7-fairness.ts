@@ -3,6 +3,8 @@
 // while they wait in the task queues, a quiet tenant's applicants keep arriving and taking journey steps. The quiet tenant's p95
 // step latency alone, then under the flood with fairness on (the tenant as fairness key) and under
 // the same flood with fairness off (`createMetis({ fairness: false })`), same workers, same run.
+// The machine's bound is measured in the same run: the quiet tenant under the same flood on task
+// queues of its own with workers of the same size, so it shares only the CPUs and the server.
 //   npm run bench -- P7 [--flood N] [--samples N]   (or P7_FLOOD, P7_SAMPLES; defaults 500 and 60)
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -68,6 +70,10 @@ const tenants: TenantDefinition[] = [
 const workers = await createWorkers({ config, pools, activities: inMemoryLoanActivities, onSizing: () => undefined });
 const fair = await createMetis({ ...config, tenants });
 const unfair = await createMetis({ ...config, tenants, fairness: false });
+// The bound: the quiet tenant on queues (and workers) of its own.
+const ownConfig = testConfig({ temporal: { taskQueuePrefix: uniqueId('p7own') } });
+const ownWorkers = await createWorkers({ config: ownConfig, pools, activities: inMemoryLoanActivities, onSizing: () => undefined });
+const own = await createMetis({ ...ownConfig, tenants });
 
 /** Step latencies (ms) of the quiet tenant: first steps start the journey on the shared queue, second steps go to the worker holding it. */
 interface QuietTimes {
@@ -108,8 +114,8 @@ interface FloodResult {
   readonly journeysLeft: number;
 }
 
-/** Flood the queues from the noisy tenant and measure the quiet tenant meanwhile; wait for the flood to drain. */
-async function underFlood(metis: Metis, label: string): Promise<FloodResult> {
+/** Flood the queues from the noisy tenant and measure the quiet tenant (through `quiet`, default the same client) meanwhile; wait for the flood to drain. */
+async function underFlood(metis: Metis, label: string, quiet: Metis = metis): Promise<FloodResult> {
   const noisy = metis.tenant(noisyId);
   const t0 = performance.now();
   let journeysDone = 0;
@@ -133,7 +139,7 @@ async function underFlood(metis: Metis, label: string): Promise<FloodResult> {
   await sending;
   const sentMs = performance.now() - t0;
   const backlog = FLOOD - journeysDone;
-  const times = await quietSteps(metis, label, SAMPLES, () => journeysDone >= FLOOD);
+  const times = await quietSteps(quiet, label, SAMPLES, () => journeysDone >= FLOOD);
   const journeysLeft = FLOOD - journeysDone;
   await Promise.all([...journeys, ...loans]);
   return { times, sentMs, drainedMs: performance.now() - t0, backlog, journeysLeft };
@@ -148,17 +154,21 @@ await quietSteps(fair, 'warmup', 10);
 const alone = await quietSteps(fair, 'alone', SAMPLES);
 const on = await underFlood(fair, 'on');
 const off = await underFlood(unfair, 'off');
+const bound = await underFlood(fair, 'own', own);
 
 console.log(`P7 fairness between tenants: a noisy tenant starts ${FLOOD} loans and ${FLOOD} journeys at once (${SENDERS} starts in flight) while quiet applicants arrive every ${ARRIVAL_MS} ms and take two journey steps each`);
 console.log('  first steps start a journey through the shared interactive task queue; second steps go to the worker that holds the journey (its sticky queue, which fairness does not order)');
 console.log(`  workers sized so the flood backlogs: interactive ${pools.interactive.maxConcurrentWorkflowTasks} workflow tasks / ${pools.interactive.maxConcurrentActivities} activities, default ${pools.default.maxConcurrentWorkflowTasks} / ${pools.default.maxConcurrentActivities}, ai ${pools.ai.maxConcurrentWorkflowTasks} / ${pools.ai.maxConcurrentActivities}`);
 console.log(`  quiet tenant alone:              ${line(alone)}`);
-for (const [name, r] of [['fairness on ', on], ['fairness off', off]] as const) {
+for (const [name, r] of [['fairness on ', on], ['fairness off', off], ['own queues  ', bound]] as const) {
   console.log(`  under the flood, ${name}:   ${line(r.times)}`);
   console.log(`    flood sent in ${(r.sentMs / 1000).toFixed(1)} s, drained in ${(r.drainedMs / 1000).toFixed(1)} s; noisy journeys waiting when the quiet tenant's first and last applicants arrived: ${r.backlog} and ${r.journeysLeft}`);
 }
 
 await fair.close();
 await unfair.close();
+await own.close();
 await workers.shutdown();
-console.log(`P7 ratio=${(p95(on.times) / p95(alone)).toFixed(2)} target<=1.5 (fairness off: ${(p95(off.times) / p95(alone)).toFixed(2)})`);
+await ownWorkers.shutdown();
+console.log(`  machine bound: the quiet tenant on queues of its own under the same flood is ${(p95(bound.times) / p95(alone)).toFixed(2)}x its p95 alone (the CPUs and the server are shared; fairness can only remove the queueing above it)`);
+console.log(`P7 ratio=${(p95(on.times) / p95(alone)).toFixed(2)} target<=1.5 (fairness off: ${(p95(off.times) / p95(alone)).toFixed(2)}; machine bound, own queues: ${(p95(bound.times) / p95(alone)).toFixed(2)})`);

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { ConfigurationError } from '@metis/activities/errors';
 import { isTenantId } from '@metis/activities/tenancy';
-import { createTokenVerifier, loadConfigFromEnv, startCodecServer } from '@metis/sdk';
+import { auditHistory, connectClient, createTokenVerifier, loadConfigFromEnv, startCodecServer } from '@metis/sdk';
 import type { JsonWebKeySet } from '@metis/sdk';
 import { parseArguments } from './parse-arguments.ts';
 
@@ -211,4 +211,61 @@ export async function runCodecServeCommand(args: string[], io: CodecCommandIo): 
   });
   await server.close();
   return 0;
+}
+
+const AUDIT_USAGE = `usage: metis codec audit [--query Q] [--limit N]
+
+  read stored workflow histories without the codec and list every payload not encrypted
+  (default: the 200 most recent workflows of the namespace; Q is a visibility query,
+  e.g. "MetisTenant = 'acme-finance'"); exit 1 when one is found`;
+
+/** Run \`metis codec audit\`: report workflows whose stored history holds a payload in clear. */
+export async function runCodecAuditCommand(args: string[], io: CodecCommandIo): Promise<number> {
+  const result = parseArguments({
+    args,
+    options: { help: { type: 'boolean', short: 'h', default: false }, query: { type: 'string' }, limit: { type: 'string', default: '200' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!result.ok || !/^[1-9][0-9]{0,5}$/.test(result.ok ? result.parsed.values.limit : '')) {
+    io.stderr(`metis codec audit: ${result.ok ? '--limit must be a positive integer' : result.problem}`);
+    io.stderr(AUDIT_USAGE);
+    return 2;
+  }
+  const { values } = result.parsed;
+  if (values.help) {
+    io.stdout(AUDIT_USAGE);
+    return 0;
+  }
+  const config = loadConfigFromEnv({ ...(io.env ?? process.env), METIS_PAYLOAD_ENCRYPTION: 'off' });
+  const { namespace } = config.temporal;
+  const connection = await connectClient(config.temporal);
+  try {
+    const limit = Number(values.limit);
+    let audited = 0;
+    let payloads = 0;
+    let clear = 0;
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: Math.min(100, limit - audited), ...(values.query ? { query: values.query } : {}), ...(nextPageToken ? { nextPageToken } : {}) });
+      for (const execution of page.executions ?? []) {
+        const workflowId = execution.execution?.workflowId ?? '';
+        const runId = execution.execution?.runId ?? undefined;
+        const audit = await auditHistory(connection, namespace, workflowId, runId ?? undefined);
+        audited++;
+        payloads += audit.payloads.length;
+        clear += audit.clear.length;
+        if (audit.clear.length > 0) {
+          const encodings = [...new Set(audit.clear.map((c) => c.encoding))].join(', ');
+          io.stdout(`${workflowId} ${runId ?? ''}: ${audit.clear.length} of ${audit.payloads.length} payloads not encrypted (${encodings})`);
+        }
+        if (audited >= limit) break;
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken && audited < limit);
+    io.stdout(`audited ${audited} workflows of ${namespace}: ${payloads} payloads, ${clear} not encrypted`);
+    return clear === 0 ? 0 : 1;
+  } finally {
+    await connection.close();
+  }
 }

@@ -5,7 +5,7 @@ import { ConfigurationError, MetisError } from '@metis/activities/errors';
 import { createMinioObjectStore } from '@metis/activities/storage';
 import { initObjectStore, loadConfigFromEnv, migrate, provision } from '@metis/sdk';
 import { runAnalyticsCommand } from './analytics-command.ts';
-import { ensureDevSecrets, runCodecServeCommand, runDevTokenCommand } from './codec-command.ts';
+import { ensureDevSecrets, runCodecAuditCommand, runCodecServeCommand, runDevTokenCommand } from './codec-command.ts';
 import { runJourneyCommand } from './journey-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
 import { parseArguments } from './parse-arguments.ts';
@@ -19,6 +19,7 @@ const USAGE = `usage: metis <command>
   dev init            all three, the sample tenants' risk models and the development keys, for a local stack
   dev token           print a development token (--tenant T [--role R]... [--subject S] [--ttl 1h])
   codec serve         serve decrypted payloads to the Temporal Web UI for authorised operators
+  codec audit         list stored workflow histories holding a payload not encrypted ([--query Q] [--limit N])
   journey lint FILE   check a tenant journey config; exit 1 with every finding
   journey draw FILE   print a journey config as a Mermaid state diagram
   ocr IMAGE           read a document image: its type and fields as JSON
@@ -134,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (group === 'dev' && command === 'token') return runDevTokenCommand(rest, { stdout: io.say, stderr: io.complain });
   if (group === 'codec' && command === 'serve') return runCodecServeCommand(rest, { stdout: io.say, stderr: io.complain });
+  if (group === 'codec' && command === 'audit') return runCodecAuditCommand(rest, { stdout: io.say, stderr: io.complain });
   const name = `${group ?? ''} ${command ?? ''}`;
   if (isSetupCommand(name)) return setup(name, rest, io);
   // Not a command: `metis --help`, or a usage error.

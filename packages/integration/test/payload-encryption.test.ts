@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { sampleTenants } from '@metis/fsm';
 import { journeyWorkflowId } from '@metis/workflows';
-import { ConfigurationError, createDerivedKeyring, createMetis, createTenantPayloadCodec, loadConfigFromEnv, UnknownKeyError } from '@metis/sdk';
+import { auditHistory, ConfigurationError, createDerivedKeyring, createMetis, createTenantPayloadCodec, loadConfigFromEnv, UnknownKeyError } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import type { Keyring, Metis, MetisConfig } from '@metis/sdk';
 import type { MetisWorkers } from '@metis/worker';
 import { testConfig, uniqueId } from '@metis/testing';
 import { AADHAAR, AS_OF, scan } from './journey-fixtures.ts';
-import { assertNoClearPii, rawHistory } from './support/raw-history.ts';
+import { assertNoClearPii } from './support/raw-history.ts';
 
 const acme = sampleTenants.acme;
 const tenants = [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys }];
@@ -125,7 +125,7 @@ describe('a journey across a key rotation, and a failure that carries PII', () =
     }
     assert.match(view.automationError ?? '', /the registry refused PAN ABCPS1234K/, 'the client reads the decoded failure message');
 
-    const { payloads, text } = await rawHistory(after.temporal, base.temporal.namespace, workflowId);
+    const { payloads, text } = await auditHistory(after.temporal, base.temporal.namespace, workflowId);
     const keyIds = new Set(payloads.map((p) => Buffer.from(p.metadata['encryption-key-id'] ?? []).toString()));
     assert.ok(keyIds.has(`${acme.tenantId}:v1`) && keyIds.has(`${acme.tenantId}:v2`), `both key versions in the history: ${[...keyIds].join(', ')}`);
     assert.ok(text.includes('Encoded failure'), 'the failure is stored with its message encoded');

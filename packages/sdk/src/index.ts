@@ -33,5 +33,7 @@ export type { MetisDataConverter, PayloadEncryption } from './codec/data-convert
 export { createTenantPayloadCodec, openPayload, payloadKeyId, sealPayload, tenantOfWorkflowId, ENCRYPTED_ENCODING, PLATFORM_KEY_OWNER } from './codec/tenant-codec.ts';
 export { CODEC_SESSION_COOKIE, startCodecServer } from './codec/codec-server.ts';
 export { AuthenticationError, createTokenVerifier } from './codec/ops-tokens.ts';
+export { auditHistory } from './codec/history-audit.ts';
+export type { HistoryAudit, StoredPayload } from './codec/history-audit.ts';
 export type { JsonWebKeySet, Principal, TokenVerifier, TokenVerifierOptions } from './codec/ops-tokens.ts';
 export type { CodecServer, CodecServerOptions } from './codec/codec-server.ts';
