@@ -42,24 +42,76 @@ const isConfigError = (code: string) => (error: unknown) => error instanceof Con
 
 describe('the metrics registry', () => {
   test('keeps declared labels only, declares an unknown name on first use, never throws, and renders Prometheus text', async () => {
-    const registry = createMetricsRegistry();
+    const warnings: string[] = [];
+    const registry = createMetricsRegistry({ onWarning: (m) => warnings.push(m) });
     registry.count('metis_bureau_pulls_total', 2, { tenant: 'acme-finance', outcome: 'served', provider: 'alpha', applicant: 'not-a-label' });
     registry.gauge('metis_bureau_breaker_state', 2, { tenant: 'acme-finance', provider: 'alpha' });
     registry.observe('metis_bureau_pull_seconds', 0.25, { tenant: 'acme-finance' });
     registry.observe('metis_bureau_pull_seconds', 0.5, { tenant: 'acme-finance' });
-    registry.count('tenant_widgets_total', 1, { colour: 'blue' });
+    registry.count('tenant_widgets_total', 1, { tenant: 'acme-finance', outcome: 'sold' });
     registry.count('bad name!', 1);
     registry.count('metis_bureau_pulls_total', Number.NaN, { tenant: 'acme-finance' });
     assert.equal(registry.value('metis_bureau_pulls_total', { tenant: 'acme-finance', outcome: 'served', provider: 'alpha' }), 2);
     assert.equal(registry.value('metis_bureau_breaker_state', { tenant: 'acme-finance', provider: 'alpha' }), 2);
     assert.equal(registry.value('metis_bureau_pull_seconds', { tenant: 'acme-finance' }), 0.75);
-    assert.equal(registry.value('tenant_widgets_total', { colour: 'blue' }), 1);
+    assert.equal(registry.value('tenant_widgets_total', { tenant: 'acme-finance', outcome: 'sold' }), 1);
     const text = await registry.scrape();
     assert.match(text, /^metis_bureau_pulls_total\{tenant="acme-finance",outcome="served",provider="alpha"\} 2$/m);
     assert.match(text, /^metis_bureau_pull_seconds_count\{tenant="acme-finance"\} 2$/m);
     assert.match(text, /^# TYPE metis_processing_duration_seconds histogram$/m);
-    assert.match(text, /^tenant_widgets_total\{colour="blue"\} 1$/m);
+    assert.match(text, /^tenant_widgets_total\{tenant="acme-finance",outcome="sold"\} 1$/m);
     assert.ok(!text.includes('not-a-label'));
+    assert.deepEqual(warnings, []);
+  });
+
+  test('a name outside the catalogue keeps only the allowed labels: an applicant id or a PAN is dropped, with one warning', async () => {
+    const warnings: string[] = [];
+    const registry = createMetricsRegistry({ onWarning: (m) => warnings.push(m) });
+    for (const [applicant, pan] of [['A-1', 'ABCDE1234F'], ['A-2', 'PQRSX9876Z']] as const) {
+      registry.count('tenant_checks_total', 1, { tenant: 'acme-finance', provider: 'alpha', applicant_id: applicant, pan });
+    }
+    registry.count('tenant_checks_total', 1, { tenant: 'acme-finance', provider: 'alpha', pool: 'default', email: 'rahul@example.com' });
+    const text = await registry.scrape();
+    assert.match(text, /^tenant_checks_total\{tenant="acme-finance",provider="alpha"\} 3$/m);
+    for (const pii of ['A-1', 'ABCDE1234F', 'PQRSX9876Z', 'applicant_id', 'pan=', 'rahul@example.com', 'email']) assert.ok(!text.includes(pii), `${pii} is not served`);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] ?? '', /tenant_checks_total.*applicant_id, pan/);
+  });
+
+  test('scrape hooks run once for concurrent scrapes, are cached, never blank each other, and a failing or hung hook does not hold the scrape', async () => {
+    const registry = createMetricsRegistry({ collectEveryMs: 300, collectTimeoutMs: 200 });
+    let runs = 0;
+    registry.onScrape(async () => {
+      runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      registry.gauge('metis_journeys', runs, { tenant: 'acme-finance', type: 'kyc', state: 'done' });
+    });
+    registry.onScrape(() => Promise.reject(new Error('database down')));
+    registry.count('metis_bureau_pulls_total', 1, { tenant: 'acme-finance', outcome: 'served', provider: 'alpha' });
+    const texts = await Promise.all([registry.scrape(), registry.scrape(), registry.scrape()]);
+    assert.equal(runs, 1, 'one run for three concurrent scrapes');
+    for (const text of texts) assert.match(text, /^metis_journeys\{tenant="acme-finance",type="kyc",state="done"\} 1$/m);
+    assert.match(await registry.scrape(), /^metis_journeys\{[^}]*\} 1$/m);
+    assert.equal(runs, 1, 'cached');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // A new run starts; a scrape during it still sees the last run's values, never an empty gauge.
+    const [during, after] = await Promise.all([registry.scrape(), new Promise((resolve) => setTimeout(resolve, 10)).then(() => registry.scrape())]);
+    assert.equal(runs, 2);
+    assert.match(during, /^metis_journeys\{[^}]*\} 2$/m);
+    assert.match(after, /^metis_journeys\{[^}]*\} [12]$/m);
+
+    const hung = createMetricsRegistry({ collectEveryMs: 0, collectTimeoutMs: 200 });
+    let hungRuns = 0;
+    hung.onScrape(() => {
+      hungRuns += 1;
+      return new Promise(() => undefined);
+    });
+    hung.count('metis_bureau_pulls_total', 1, { tenant: 'acme-finance', outcome: 'served', provider: 'alpha' });
+    const started = performance.now();
+    assert.match(await hung.scrape(), /^metis_bureau_pulls_total\{[^}]*\} 1$/m);
+    assert.ok(performance.now() - started < 1_000, 'the scrape did not wait for the hung hook');
+    await hung.scrape();
+    assert.equal(hungRuns, 1, 'no second run while the first is under way');
   });
 });
 
@@ -77,6 +129,19 @@ describe('the activity metrics interceptor', () => {
     assert.equal(tenantOfWorkflowId('journey:zenith-microfinance:kyc:a-1'), 'zenith-microfinance');
     assert.equal(tenantOfWorkflowId('analytics-export:2026-11-30'), 'platform');
     assert.equal(tenantOfWorkflowId(undefined), 'platform');
+    assert.equal(tenantOfWorkflowId('loan:platform:L-1'), 'platform');
+    assert.equal(tenantOfWorkflowId('loan:Not_A_Tenant:L-1'), 'platform');
+  });
+
+  test('reports at most maxTenants distinct tenant labels, then other', async () => {
+    const registry = createMetricsRegistry();
+    const interceptor = activityMetricsInterceptor(registry, { maxTenants: 2 });
+    for (const tenant of ['acme-finance', 'zenith-bank', 'made-up-1', 'made-up-2', 'acme-finance']) {
+      const ctx = { info: { activityType: 'pullCreditReport', workflowExecution: { workflowId: `loan:${tenant}:L-1`, runId: 'r' } } } as unknown as Context;
+      await interceptor(ctx).inbound?.execute?.({ args: [], headers: {} }, () => Promise.resolve('ok'));
+    }
+    const tenants = registry.series().filter((s) => s.name === 'metis_processing_duration_seconds').map((s) => `${s.labels['tenant']}=${s.count}`);
+    assert.deepEqual(tenants.sort(), ['acme-finance=2', 'other=2', 'zenith-bank=1']);
   });
 });
 
@@ -145,10 +210,20 @@ describe('/metrics served by the workers', () => {
     assert.equal((await metis.tenant(acme.tenantId).loans.waitForDecision(loan.applicationId)).outcome, 'approve');
     await waitFor(async () => ((await metis.tenant(acme.tenantId).loans.get(loan.applicationId)).stage === 'done' ? true : undefined), 30_000, 'the loan to finish');
 
-    const response = await fetch(url);
-    assert.equal(response.status, 200);
-    assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
-    const text = await response.text();
+    // The values read at scrape are cached for a few seconds: scrape until this journey is counted.
+    let response: Response | undefined;
+    let text = '';
+    await waitFor(
+      async () => {
+        response = await fetch(url);
+        text = await response.text();
+        return (matching(parseSamples(text), 'metis_journeys', { tenant: acme.tenantId, type: 'kyc', state: 'provide_pan_details' })[0]?.value ?? 0) >= 1 ? true : undefined;
+      },
+      15_000,
+      'the journey to be counted',
+    );
+    assert.equal(response?.status, 200);
+    assert.match(response?.headers.get('content-type') ?? '', /^text\/plain/);
     const samples = parseSamples(text);
 
     // Temporal's runtime series, from its own exporter, on the same endpoint.

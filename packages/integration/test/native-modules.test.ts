@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -100,5 +102,81 @@ catch (error) { console.log(JSON.stringify({ name: error.name, code: error.code,
     assert.equal(result.name, 'ConfigurationError', JSON.stringify(result));
     assert.equal(result.code, 'NATIVE_MODULE_MISSING');
     assert.match(result.message ?? '', /npm install node-llama-cpp@'~3/);
+  });
+});
+
+// Start workers that fail, print the error, and do nothing else: the process must then end on its
+// own (nothing of Temporal's runtime, the metrics endpoint or the pools may keep it alive).
+const failWorkers = (options: string): string => `
+import { loadConfigFromEnv } from '@metis/sdk';
+import { createWorkers } from '@metis/worker';
+const base = loadConfigFromEnv();
+const config = { ...base, temporal: { ...base.temporal, taskQueuePrefix: 'exit-' + process.pid } };
+try {
+  await createWorkers({ config, ...${options} });
+  console.log(JSON.stringify({ started: true }));
+} catch (error) {
+  console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message }));
+}
+`;
+
+interface Exit {
+  readonly result: { readonly started?: boolean; readonly name?: string; readonly code?: string; readonly message?: string };
+  /** Milliseconds from the printed result to the process's exit. */
+  readonly lingered: number;
+  readonly exitCode: number | null;
+  readonly stderr: string;
+}
+
+async function failAndExit(options: string, env: Record<string, string> = {}): Promise<Exit> {
+  const child = spawn(process.execPath, ['--conditions=metis-source', '-e', failWorkers(options)], { cwd: here, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let printed: number | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (printed === undefined && /^\{"(?:started|name)"/m.test(stdout)) printed = Date.now();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  clearTimeout(killer);
+  const exited = Date.now();
+  const line = stdout.split('\n').find((l) => /^\{"(?:started|name)"/.test(l)) ?? '{}';
+  return { result: JSON.parse(line) as Exit['result'], lingered: exited - (printed ?? exited), exitCode, stderr };
+}
+
+describe('a worker process whose createWorkers fails', () => {
+  const assertExits = (exit: Exit, code: string): void => {
+    assert.equal(exit.result.code, code, `${JSON.stringify(exit.result)} ${exit.stderr.slice(-2000)}`);
+    assert.equal(exit.exitCode, 0, `the process ended on its own (${exit.exitCode}) ${exit.stderr.slice(-2000)}`);
+    assert.ok(exit.lingered < 5_000, `it lingered ${exit.lingered} ms after the error`);
+  };
+
+  test('with an unreachable Temporal address exits on its own after the error', async () => {
+    const exit = await failAndExit(`{ pools: { interactive: {} }, metricsAddress: '127.0.0.1:0' }`, { METIS_TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    assertExits(exit, 'TEMPORAL_UNREACHABLE');
+  });
+
+  test('with a metrics address another server holds exits on its own after the error', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const held = `127.0.0.1:${(holder.address() as AddressInfo).port}`;
+      const exit = await failAndExit(`{ pools: { interactive: {} }, metricsAddress: '${held}' }`);
+      assertExits(exit, 'METRICS_ADDRESS_IN_USE');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  test('with a missing METIS_LLM_MODEL exits on its own after the error', async () => {
+    const exit = await failAndExit(`{ pools: { ai: {} }, metricsAddress: '127.0.0.1:0' }`, { METIS_LLM_MODEL: '/nonexistent/metis-model.gguf' });
+    assertExits(exit, 'LLM_MODEL_MISSING');
+  });
+
+  test('failing after the runtime is installed and before any connection, exits on its own (the runtime is shut down)', async () => {
+    const exit = await failAndExit(`{ pools: { interactive: {} }, metricsAddress: '127.0.0.1:0', onSizing: () => { throw Object.assign(new Error('refused by onSizing'), { code: 'SIZING_REFUSED' }); } }`);
+    assertExits(exit, 'SIZING_REFUSED');
   });
 });

@@ -84,26 +84,33 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Meti
   // runtime stays alive until it shuts down, so a bad configuration must fail before it.
   if (config.encryption === undefined) metisDataConverter(config.encryption, () => undefined);
   await requireNativeModules({ ...options.activities });
-  // The runtime (logger, Temporal's exporter) is installed and the metrics address bound before any connection.
+  const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
+  const llmModel = options.services?.llm || !selected.includes('ai') ? undefined : options.llmModel ?? (process.env['METIS_LLM_MODEL'] || undefined);
+  // A missing or corrupt model fails here, before the runtime; its footprint is part of the sizing.
+  const modelFile = llmModel === undefined ? undefined : await inspectModelFile(llmModel);
+  // The metrics address is bound, then the runtime (logger, Temporal's exporter) installed, before any connection.
   const observability = await startObservability({ logger: options.logger, logLevel: options.logLevel, metricsAddress: options.metricsAddress, metrics: options.services?.metrics });
   try {
-    return await startWorkers(options, observability);
+    return await startWorkers(options, observability, { selected, llmModel, modelFile });
   } catch (error) {
+    // Also lets go of the runtime: shut down when no worker or connection of this process uses it.
     await observability.close();
     throw error;
   }
 }
 
-async function startWorkers(options: CreateWorkersOptions, observability: WorkerObservability): Promise<MetisWorkers> {
+interface Planned {
+  readonly selected: readonly Pool[];
+  readonly llmModel: string | undefined;
+  readonly modelFile: Awaited<ReturnType<typeof inspectModelFile>> | undefined;
+}
+
+async function startWorkers(options: CreateWorkersOptions, observability: WorkerObservability, { selected, llmModel, modelFile }: Planned): Promise<MetisWorkers> {
   const { config } = options;
   const { logger, metrics } = observability;
   const dataConverter = metisDataConverter(config.encryption, (message) => {
     logger.warn(message);
   });
-  const selected = (options.pools ? (Object.keys(options.pools) as Pool[]) : [...POOLS]).filter((p) => POOLS.includes(p));
-  const llmModel = options.services?.llm || !selected.includes('ai') ? undefined : options.llmModel ?? (process.env['METIS_LLM_MODEL'] || undefined);
-  // A missing or corrupt model fails here, before any connection; its footprint is part of the sizing.
-  const modelFile = llmModel === undefined ? undefined : await inspectModelFile(llmModel);
   const sizing = sizePools(
     modelFile
       ? { ...options.sizing, models: [...(options.sizing?.models ?? []), { name: modelFile.name, kind: 'llm', fileBytes: modelFile.fileBytes, kvBytesPerToken: modelFile.kvBytesPerToken, trainContextSize: modelFile.trainContextSize }] }

@@ -1,4 +1,5 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { isTenantId } from '@metis/activities';
 import type { Metrics } from '@metis/activities/metrics';
 
 const TENANT = /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -12,7 +13,35 @@ export const PLATFORM_TENANT = 'platform';
 export function tenantOfWorkflowId(workflowId: string | undefined): string {
   if (!workflowId) return PLATFORM_TENANT;
   const [kind, tenant] = workflowId.split(':', 3);
-  return kind && tenant && TENANT_KINDS.has(kind) && TENANT.test(tenant) ? tenant : PLATFORM_TENANT;
+  return kind && tenant && TENANT_KINDS.has(kind) && TENANT.test(tenant) && isTenantId(tenant) ? tenant : PLATFORM_TENANT;
+}
+
+/** Label of the tenants past the cap of distinct tenant labels. */
+export const OTHER_TENANT = 'other';
+
+/** Distinct tenant label values an interceptor reports by default before it reports `other`. */
+export const MAX_TENANT_LABELS = 1_000;
+
+/** Options of `activityMetricsInterceptor`. */
+export interface ActivityMetricsOptions {
+  /** Distinct tenant label values reported; later tenants are reported as `other` (default 1000). */
+  readonly maxTenants?: number;
+}
+
+/**
+ * Return the tenant label of a workflow id: its tenant while fewer than `max` distinct tenants
+ * were seen, `other` after that. Anyone who can start workflows on the task queues picks the ids,
+ * so the label values must stay bounded.
+ */
+export function tenantLabeller(max = MAX_TENANT_LABELS): (workflowId: string | undefined) => string {
+  const seen = new Set<string>();
+  return (workflowId) => {
+    const tenant = tenantOfWorkflowId(workflowId);
+    if (tenant === PLATFORM_TENANT || seen.has(tenant)) return tenant;
+    if (seen.size >= max) return OTHER_TENANT;
+    seen.add(tenant);
+    return tenant;
+  };
 }
 
 /** Return an error's type for `metis_errors_total`: its Metis code, failure type or class name. */
@@ -27,11 +56,12 @@ export function errorTypeOf(error: unknown): string {
 }
 
 /** Time every activity into `metis_processing_duration_seconds` and count its failures into `metis_errors_total`. */
-export function activityMetricsInterceptor(metrics: Metrics): ActivityInterceptorsFactory {
+export function activityMetricsInterceptor(metrics: Metrics, options: ActivityMetricsOptions = {}): ActivityInterceptorsFactory {
+  const tenantOf = tenantLabeller(options.maxTenants);
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
-        const labels = { operation: ctx.info.activityType, tenant: tenantOfWorkflowId(ctx.info.workflowExecution?.workflowId) };
+        const labels = { operation: ctx.info.activityType, tenant: tenantOf(ctx.info.workflowExecution?.workflowId) };
         const started = performance.now();
         try {
           return await next(input);

@@ -57,7 +57,12 @@ async function temporalText(address: string | undefined): Promise<string> {
   }
 }
 
-function listen(server: Server, address: ListenAddress, source: string): Promise<void> {
+/** Where the endpoint reports errors of its server after it listens (an accept failing with EMFILE, …). */
+export interface EndpointLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+function listen(server: Server, address: ListenAddress, source: string, logger: EndpointLogger | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       const where = `${address.host}:${address.port}`;
@@ -76,6 +81,11 @@ function listen(server: Server, address: ListenAddress, source: string): Promise
     server.once('error', onError);
     server.listen(address.port, address.host, () => {
       server.off('error', onError);
+      // A server without an 'error' listener throws its later errors (EMFILE on accept, …) as
+      // uncaught exceptions, which would end the workers: report them and keep serving.
+      server.on('error', (error: NodeJS.ErrnoException) => {
+        (logger ?? { warn: (message: string) => process.emitWarning(message) }).warn(`metrics endpoint ${source}: ${error.code ?? error.message}`, { error });
+      });
       resolve();
     });
   });
@@ -87,7 +97,16 @@ function listen(server: Server, address: ListenAddress, source: string): Promise
  * registry on an address this process serves, or an address another process holds, is a
  * `ConfigurationError` (`METRICS_ADDRESS_IN_USE`).
  */
-export async function serveMetrics(address: ListenAddress, registry: MetricsRegistry, options: { readonly temporalMetricsAddress?: string | undefined; readonly source?: string } = {}): Promise<MetricsEndpoint> {
+export async function serveMetrics(
+  address: ListenAddress,
+  registry: MetricsRegistry,
+  options: {
+    /** Address of Temporal's exporter, or a function read at each scrape (the runtime is installed after the endpoint binds). */
+    readonly temporalMetricsAddress?: string | (() => string | undefined) | undefined;
+    readonly source?: string;
+    readonly logger?: EndpointLogger | undefined;
+  } = {},
+): Promise<MetricsEndpoint> {
   const source = options.source ?? 'metrics address';
   const key = `${address.host}:${address.port}`;
   const existing = address.port === 0 ? undefined : served.get(key);
@@ -110,12 +129,13 @@ export async function serveMetrics(address: ListenAddress, registry: MetricsRegi
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    Promise.all([registry.scrape(), temporalText(options.temporalMetricsAddress)]).then(
+    const temporal = typeof options.temporalMetricsAddress === 'function' ? options.temporalMetricsAddress() : options.temporalMetricsAddress;
+    Promise.all([registry.scrape(), temporalText(temporal)]).then(
       ([metis, temporal]) => response.writeHead(200, { 'content-type': CONTENT_TYPE }).end(`${metis}\n${temporal}`),
       () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
   });
-  await listen(server, address, source);
+  await listen(server, address, source, options.logger);
   const bound = server.address();
   const port = bound && typeof bound === 'object' ? bound.port : address.port;
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;

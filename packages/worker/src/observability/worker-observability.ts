@@ -9,6 +9,7 @@ import { activityMetricsInterceptor } from './activity-metrics.ts';
 import { DEFAULT_METRICS_ADDRESS, parseMetricsAddress, serveMetrics } from './metrics-endpoint.ts';
 import type { MetricsEndpoint } from './metrics-endpoint.ts';
 import { installMetisRuntime } from './runtime.ts';
+import type { MetisRuntimeUse } from './runtime.ts';
 import { collectTaskQueueBacklog } from './task-queue-backlog.ts';
 
 /** What `createWorkers` is told about logs and metrics. */
@@ -37,7 +38,7 @@ export interface WorkerObservability {
   readonly metricsUrl: string | undefined;
   /** Route the workers' log entries and start the scrape-time collectors. */
   attach(connection: NativeConnection, db: Database, namespace: string, taskQueues: readonly string[]): void;
-  /** Stop collecting and let go of the endpoint. */
+  /** Stop collecting, let go of the endpoint, and of the runtime (shut down when nothing of this process uses it). */
   close(): Promise<void>;
 }
 
@@ -56,12 +57,21 @@ export async function startObservability(options: ObservabilityOptions): Promise
   const source = options.metricsAddress !== undefined ? 'metricsAddress' : fromEnv ? 'METIS_METRICS_ADDRESS' : 'the default metrics address';
   const wanted = options.metricsAddress ?? (fromEnv || (process.env['NODE_TEST_CONTEXT'] ? 'off' : DEFAULT_METRICS_ADDRESS));
   const address = parseMetricsAddress(wanted, source);
-  const runtime = await installMetisRuntime(logger, { level: levelOf(logger, options.logLevel), temporalMetrics: address !== undefined });
   const given = options.metrics;
   const registry = given && isMetricsRegistry(given) ? given : processMetricsRegistry();
   const metrics = given ? teeMetrics(given, registry) : registry;
-  if (address && !runtime.temporalMetricsAddress) logger.warn('Temporal runtime metrics are not served: the runtime was installed before these workers without a Prometheus exporter');
-  const endpoint: MetricsEndpoint | undefined = address ? await serveMetrics(address, registry, { temporalMetricsAddress: runtime.temporalMetricsAddress, source }) : undefined;
+  // The endpoint binds before the runtime is installed, so an address in use fails with nothing
+  // to shut down; Temporal's exporter address is read at each scrape.
+  let runtime: MetisRuntimeUse | undefined;
+  const endpoint: MetricsEndpoint | undefined = address ? await serveMetrics(address, registry, { temporalMetricsAddress: () => runtime?.temporalMetricsAddress, source, logger }) : undefined;
+  try {
+    runtime = await installMetisRuntime(logger, { level: levelOf(logger, options.logLevel), temporalMetrics: address !== undefined });
+  } catch (error) {
+    await endpoint?.close();
+    throw error;
+  }
+  const use = runtime;
+  if (address && !use.temporalMetricsAddress) logger.warn('Temporal runtime metrics are not served: the runtime was installed before these workers without a Prometheus exporter');
   if (endpoint) logger.info('metrics served', { url: endpoint.url });
   const detach: (() => void)[] = [];
   const warned = new Set<string>();
@@ -77,13 +87,14 @@ export async function startObservability(options: ObservabilityOptions): Promise
     interceptor: activityMetricsInterceptor(metrics),
     metricsUrl: endpoint?.url,
     attach(connection, db, namespace, taskQueues) {
-      detach.push(runtime.route(logger, taskQueues));
+      detach.push(use.route(logger, taskQueues));
       detach.push(registry.onScrape(() => collectJourneyCounts(db, registry).catch((error: unknown) => warnOnce('metis_journeys', error))));
       detach.push(registry.onScrape(() => collectTaskQueueBacklog(connection, namespace, taskQueues, registry).catch((error: unknown) => warnOnce('metis_task_queue_backlog', error))));
     },
     async close() {
       for (const d of detach.splice(0)) d();
       await endpoint?.close();
+      await use.release();
     },
   };
 }
