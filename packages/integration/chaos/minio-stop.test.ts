@@ -1,0 +1,70 @@
+// Fault: MinIO is stopped while journeys upload their documents, then started again.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { createMinioObjectStore, withTenant } from '@metis/activities/storage';
+import { MetisError } from '@metis/sdk';
+import { faults, sleep, startChaos } from './support/harness.ts';
+import type { Chaos } from './support/harness.ts';
+import { TENANTS, tenantId } from './support/load.ts';
+import { runScenario } from './support/scenario.ts';
+
+describe('fault: MinIO stopped during document uploads', () => {
+  let chaos: Chaos;
+  before(async () => {
+    chaos = await startChaos('minio');
+  });
+  after(async () => {
+    // Whatever happened, leave the object store running for the next test.
+    await faults.startMinio().catch(() => undefined);
+    await chaos?.close();
+  });
+
+  test('the caller gets a typed error, a retry succeeds, nothing is half-recorded', { timeout: 600_000 }, async () => {
+    const since = new Date();
+    const store = createMinioObjectStore(chaos.config.objectStore);
+    const body = new Uint8Array(30_000).fill(9);
+    const acme = chaos.metis.tenant(tenantId('acme'));
+    let refused: unknown;
+    let retried: { documentId: string; sizeBytes: number } | undefined;
+    await runScenario(chaos, {
+      fault: 'MinIO stopped',
+      checks: 'uploads refused with a typed MetisError while down and accepted after; every documents row has its object (size, sha256)',
+      uploads: true,
+      at: 0.1,
+      setup: async (c) => {
+        await c.startWorker('only');
+      },
+      async inject() {
+        await faults.stopMinio();
+        refused = await acme.documents.upload({ kind: 'pan', body, contentType: 'image/jpeg' }).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        await sleep(4_000);
+        await faults.startMinio();
+        retried = await acme.documents.upload({ kind: 'pan', body, contentType: 'image/jpeg' });
+        return `MinIO stopped for 4 s while journeys uploaded PAN images; an upload while down refused with ${refused instanceof MetisError ? refused.code : String(refused)}, the retry stored ${retried.documentId}`;
+      },
+      async verify(c, load) {
+        assert.ok(refused instanceof MetisError, `the upload while MinIO is down fails with a typed error, not ${String(refused)}`);
+        assert.equal(refused.code, 'OBJECT_STORE_UNREACHABLE');
+        assert.equal(retried?.sizeBytes, body.byteLength);
+        const untyped = [...load.progress.errors.keys()].filter((name) => !name.includes(':'));
+        assert.deepEqual(untyped, [], 'every error the journeys saw was a typed MetisError');
+        let rows = 0;
+        for (const tenant of TENANTS) {
+          const docs = await withTenant(c.db, tenantId(tenant), (trx) => trx.selectFrom('documents').select(['document_id', 'object_key', 'size_bytes', 'sha256']).where('created_at', '>=', since).execute());
+          rows += docs.length;
+          for (const d of docs) {
+            const bytes = await store.get(d.object_key);
+            assert.equal(bytes.byteLength, Number(d.size_bytes), `${d.document_id}: object size`);
+            assert.equal(createHash('sha256').update(bytes).digest('hex'), d.sha256, `${d.document_id}: object sha256`);
+          }
+        }
+        assert.ok(rows >= load.journeys.length + 1, `every journey's PAN image and the retried upload are recorded (${rows})`);
+        return `${rows} documents rows, each with its object`;
+      },
+    });
+  });
+});
