@@ -22,7 +22,7 @@ const ROUNDS = 2;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('p2') } });
 const acme = sampleTenants.acme;
-const workers = await createWorkers({ config, activities: inMemoryLoanActivities });
+const workers = await createWorkers({ config, activities: inMemoryLoanActivities, logLevel: 'warn' });
 const metis = await createMetis({ ...config, tenants: [{ tenantId: acme.tenantId, displayName: acme.name, journeys: acme.journeys, loanPolicy: { ruleSet: acme.ruleSet, mode: 'parallel', webhook: true } }] });
 // The same concurrency as Metis's default pool, so only the workflows differ.
 const rawWorker = await startRawWorker(config, {
