@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run one benchmark: `npm run bench -- P3` runs bench/p3-*.ts. A benchmark prints its figures and, as
 # its last line, `<id> ratio=<measured> target>=<goal>` (or `target<=`), measured in the same run.
-# Benchmarks that need servers start the local stack first.
+# Benchmarks that need servers start the local stack first, with the Temporal server METIS_TEMPORAL
+# names (dev, the default, or postgres: scripts/temporal.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"

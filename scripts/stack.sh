@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local Metis stack: PostgreSQL (the machine's), the Temporal dev server with its Web UI,
-# and MinIO. Binaries are built on first use and reused after.
+# The local Metis stack: PostgreSQL (the machine's), Temporal (METIS_TEMPORAL=dev, the default: the
+# dev server with its Web UI; METIS_TEMPORAL=postgres: the Temporal server on PostgreSQL, no Web UI;
+# see scripts/temporal.sh) and MinIO. Binaries are built on first use and reused after.
 #   scripts/stack.sh up|down|status
 # `up` also provisions the Metis roles and database, migrates, creates the bucket (for the
 # database in DATABASE_URL and the bucket in METIS_S3_BUCKET) and the development keys, and
@@ -23,7 +24,7 @@ case "${1:-status}" in
     wait "$t_pid" || metis_die "could not obtain the Temporal CLI"
     wait "$m_pid" || metis_die "could not obtain MinIO"
     "$here/postgres.sh" start
-    "$METIS_ROOT/temporal/dev-server.sh" start
+    bash "$here/temporal.sh" start
     "$here/minio.sh" start
     [ -d "$METIS_ROOT/node_modules" ] || metis_die "dependencies are not installed: run \`npm run setup\` first"
     metis_cli dev init
@@ -32,7 +33,8 @@ case "${1:-status}" in
     metis_log "stack up in $(( $(date +%s) - start )) s"
     ;;
   down)
-    "$METIS_ROOT/temporal/dev-server.sh" stop
+    METIS_TEMPORAL=dev bash "$here/temporal.sh" stop
+    METIS_TEMPORAL=postgres bash "$here/temporal.sh" stop
     "$here/minio.sh" stop
     source "$here/lib/service.sh"
     metis_service_stop codec
@@ -40,7 +42,7 @@ case "${1:-status}" in
   status)
     rc=0
     "$here/postgres.sh" status || rc=1
-    "$METIS_ROOT/temporal/dev-server.sh" status || rc=1
+    bash "$here/temporal.sh" status || rc=1
     "$here/minio.sh" status || rc=1
     if codec_health; then echo "codec: serving on http://$codec_address"; else echo "codec: not running"; rc=1; fi
     exit $rc

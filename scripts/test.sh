@@ -3,7 +3,8 @@
 #   npm test                      everything
 #   npm test -- PATTERN...        only the test files matching the globs
 # The tests use their own database (metis_test) and bucket (metis-test); the servers started
-# here are stopped at the end unless METIS_KEEP_STACK=1.
+# here are stopped at the end unless METIS_KEEP_STACK=1. METIS_TEMPORAL=dev|postgres picks the
+# Temporal server (scripts/temporal.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/toolchain.sh"
@@ -21,13 +22,18 @@ pnpm exec tsc -p tsconfig.tests.json
 pnpm run --silent lint
 
 source "$here/lib/service.sh"
+# METIS_TEMPORAL=dev (default) runs the suite on the dev server, postgres on the Temporal server
+# on PostgreSQL (scripts/temporal.sh); tests that need one of them say so and skip on the other.
+export METIS_TEMPORAL=${METIS_TEMPORAL:-dev}
+case "$METIS_TEMPORAL" in postgres) temporal_service=temporal-postgres ;; *) temporal_service=temporal ;; esac
 started=()
-for svc in temporal minio codec; do metis_service_pid "$svc" >/dev/null || started+=("$svc"); done
+metis_service_pid "$temporal_service" >/dev/null || started+=(temporal)
+for svc in minio codec; do metis_service_pid "$svc" >/dev/null || started+=("$svc"); done
 stop_started() {
   [ "${METIS_KEEP_STACK:-}" = "1" ] && return 0
   for svc in "${started[@]}"; do
     case "$svc" in
-      temporal) "$METIS_ROOT/temporal/dev-server.sh" stop ;;
+      temporal) bash "$here/temporal.sh" stop ;;
       minio) "$here/minio.sh" stop ;;
       codec) metis_service_stop codec ;;
     esac

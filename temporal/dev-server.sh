@@ -6,7 +6,7 @@
 # one partition: fairness orders each partition's backlog, and a single dev server needs no more. The Web UI
 # decodes payloads through the codec server (`metis codec serve`, started by scripts/stack.sh) at
 # METIS_CODEC_ADDRESS.
-#   temporal/dev-server.sh start|stop|status
+#   temporal/dev-server.sh start|stop|kill|status   (kill: SIGKILL, for fault tests)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/toolchain.sh"
@@ -42,9 +42,10 @@ case "${1:-status}" in
     metis_log "Temporal Web UI: http://$host:$ui_port/namespaces/$namespace/workflows"
     ;;
   stop) metis_service_stop temporal ;;
+  kill) metis_service_kill temporal ;;
   status)
     TEMPORAL=$("$here/get-temporal.sh")
     if temporal_health; then echo "temporal: serving on $host:$port, Web UI http://$host:$ui_port"; else echo "temporal: not running"; exit 1; fi
     ;;
-  *) metis_die "usage: temporal/dev-server.sh start|stop|status" ;;
+  *) metis_die "usage: temporal/dev-server.sh start|stop|kill|status" ;;
 esac

@@ -61,3 +61,15 @@ metis_service_stop() {
   rm -f "$METIS_RUN/$name.pid"
   metis_log "$name stopped"
 }
+
+# metis_service_kill NAME: SIGKILL the service (no shutdown: for fault tests), wait until it is gone.
+metis_service_kill() {
+  local name=$1 pid
+  if ! pid=$(metis_service_pid "$name"); then
+    rm -f "$METIS_RUN/$name.pid"; metis_log "$name is not running"; return 0
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$METIS_RUN/$name.pid"
+  metis_log "$name killed (SIGKILL, pid $pid)"
+}
