@@ -14,7 +14,9 @@
 # Environment: METIS_TEMPORAL_HOST/METIS_TEMPORAL_PORT (frontend, 127.0.0.1:7233; the other
 # services take the ports after it, see the config file), METIS_TEMPORAL_METRICS_PORT (8000),
 # METIS_TEMPORAL_NAMESPACE (default), METIS_PG_HOST/METIS_PG_PORT (127.0.0.1:5432),
-# METIS_TEMPORAL_DB_USER/METIS_TEMPORAL_DB_PASSWORD (temporal/temporal), METIS_ADMIN_DATABASE_URL
+# METIS_TEMPORAL_DB_USER/METIS_TEMPORAL_DB_PASSWORD (temporal/temporal), METIS_TEMPORAL_DATABASE
+# (temporal; the visibility database is METIS_TEMPORAL_VISIBILITY_DATABASE, by default the same name
+# with _visibility: two servers on one PostgreSQL need their own), METIS_ADMIN_DATABASE_URL
 # (a superuser that creates the role), METIS_TEMPORAL_SERVER_VERSION (v1.29.1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,10 +33,13 @@ pg_host=${METIS_PG_HOST:-127.0.0.1}
 pg_port=${METIS_PG_PORT:-5432}
 db_user=${METIS_TEMPORAL_DB_USER:-temporal}
 db_password=${METIS_TEMPORAL_DB_PASSWORD:-temporal}
+database=${METIS_TEMPORAL_DATABASE:-temporal}
+visibility_database=${METIS_TEMPORAL_VISIBILITY_DATABASE:-${database}_visibility}
 admin_url=${METIS_ADMIN_DATABASE_URL:-postgres://postgres@$pg_host:$pg_port/postgres}
 service=temporal-postgres
 export METIS_TEMPORAL_HOST=$host METIS_TEMPORAL_PORT=$port METIS_PG_HOST=$pg_host METIS_PG_PORT=$pg_port
 export METIS_TEMPORAL_DB_USER=$db_user METIS_TEMPORAL_DB_PASSWORD=$db_password
+export METIS_TEMPORAL_DATABASE=$database METIS_TEMPORAL_VISIBILITY_DATABASE=$visibility_database
 
 temporal_health() { "$TEMPORAL" operator cluster health --address "$host:$port" --command-timeout 2s 2>/dev/null | grep -q SERVING; }
 tctl() { "$TEMPORAL" --address "$host:$port" --command-timeout 5s "$@"; }
@@ -67,8 +72,8 @@ setup_databases() {
   fi
   local sql=("$sql_tool" --plugin postgres12 --ep "$pg_host" -p "$pg_port" -u "$db_user" --pw "$db_password")
   local db schema log="$METIS_RUN/$service-schema.log"
-  for db in temporal temporal_visibility; do
-    case "$db" in temporal) schema=postgresql/v12/temporal ;; *) schema=postgresql/v12/visibility ;; esac
+  for db in "$database" "$visibility_database"; do
+    if [ "$db" = "$database" ]; then schema=postgresql/v12/temporal; else schema=postgresql/v12/visibility; fi
     if [ "$(admin_sql "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
       metis_log "creating the database $db ($schema)"
       "${sql[@]}" --db "$db" create-database >"$log" 2>&1 || { cat "$log" >&2; metis_die "create-database $db failed"; }
