@@ -11,6 +11,8 @@ describe('fault: PostgreSQL restarted mid-flight', () => {
     chaos = await startChaos('pgrst');
   });
   after(async () => {
+    // Whatever happened, leave the server running for the next test.
+    await faults.ensurePostgres().catch(() => undefined);
     await chaos?.close();
   });
 

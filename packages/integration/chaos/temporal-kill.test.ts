@@ -11,6 +11,8 @@ describe('fault: the Temporal server SIGKILLed mid-flight', () => {
     chaos = await startChaos('tkill');
   });
   after(async () => {
+    // Whatever happened, leave the server running for the next test.
+    await faults.startTemporal().catch(() => undefined);
     await chaos?.close();
   });
 

@@ -197,6 +197,8 @@ export const faults = {
     }
     await script('scripts/postgres.sh', 'start');
   },
+  /** Start PostgreSQL when it does not answer. */
+  ensurePostgres: (): Promise<void> => script('scripts/postgres.sh', 'start'),
   /** Stop MinIO. */
   stopMinio: (): Promise<void> => script('scripts/minio.sh', 'stop'),
   /** Start MinIO and wait until it is ready. */

@@ -186,15 +186,24 @@ export async function checkInvariants(chaos: Chaos, journeys: readonly PlannedJo
     }
   }
 
-  // Temporal: every workflow closed as completed; the journeys' state as the projection says.
+  // Temporal: every workflow closed as completed; the journeys' state as the projection says. A
+  // workflow may take a last task to close after its final write.
+  const closed = async (workflowId: string) => {
+    const handle = chaos.metis.temporal.workflow.getHandle(workflowId);
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const wf = await handle.describe();
+      if (wf.status.name !== 'RUNNING' || Date.now() > deadline) return wf;
+      await sleep(500);
+    }
+  };
   await pool(loans, 8, async (l) => {
-    const wf = await chaos.metis.temporal.workflow.getHandle(loanWorkflowId(tenantId(l.tenant), l.application.applicationId)).describe();
+    const wf = await closed(loanWorkflowId(tenantId(l.tenant), l.application.applicationId));
     if (wf.status.name !== 'COMPLETED') fail(`loan workflow ${wf.workflowId}: ${wf.status.name}`);
   });
   const projectionOf = async (j: PlannedJourney) =>
     withTenant(chaos.db, tenantId(j.tenant), (trx) => trx.selectFrom('journeys').select(['state', 'status', 'last_seq']).where('journey_id', '=', `kyc:${j.applicantId}`).executeTakeFirst());
   await pool(journeys, 8, async (j) => {
-    const wf = await chaos.metis.temporal.workflow.getHandle(journeyWorkflowId(tenantId(j.tenant), 'kyc', j.applicantId)).describe();
+    const wf = await closed(journeyWorkflowId(tenantId(j.tenant), 'kyc', j.applicantId));
     if (wf.status.name !== 'COMPLETED') fail(`journey workflow ${wf.workflowId}: ${wf.status.name}`);
     const state = wf.typedSearchAttributes.get(MetisState);
     if (state !== 'completed') fail(`journey workflow ${wf.workflowId}: MetisState ${state}, projection completed`);

@@ -4,7 +4,7 @@
 import { sampleTenants } from '@metis/fsm';
 import type { JsonObject } from '@metis/fsm';
 import type { LoanApplication } from '@metis/sdk';
-import { JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
+import { JourneyDoneError, JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
 import type { StepDocument } from '@metis/sdk';
 import { pansWithScore, uniqueId } from '@metis/testing';
 import { AADHAAR, AS_OF, scan } from '../../test/journey-fixtures.ts';
@@ -109,9 +109,9 @@ export interface LoadProgress {
   readonly errors: Map<string, number>;
 }
 
-/** What a caller retries: anything but a refusal the journey or the SDK gives on purpose. */
+/** What a caller retries: anything but a refusal the journey gives on purpose. */
 function transient(error: unknown): boolean {
-  return !(error instanceof StepRejectedError);
+  return !(error instanceof StepRejectedError || error instanceof JourneyDoneError);
 }
 
 function errorName(error: unknown): string {
@@ -195,7 +195,7 @@ export function driveLoad(chaos: Chaos, journeys: readonly PlannedJourney[], loa
         await retrying(`journey ${j.applicantId} ${step.state}`, () => client.submit(j.applicantId, 'kyc', step.state, step.data, step.options ?? {}), taken(index));
       } catch (error) {
         // A repeat of a step whose first answer was lost is refused as out of place: fine when it was taken.
-        if (!(error instanceof StepRejectedError) || !(await taken(index)())) throw error;
+        if (transient(error) || !(await taken(index)())) throw error;
       }
       progress.journeyStepsTaken += 1;
     }

@@ -28,10 +28,12 @@ export interface Scenario {
   /** Share of loans decided before the fault is injected (default 0.15). */
   readonly at?: number;
   readonly load?: LoadOptions;
+  /** Loans applied only once the fault has been injected and ended (default 0). */
+  readonly holdBack?: number;
   /** Start the workers the load runs on. */
   setup(chaos: Chaos): Promise<void>;
-  /** Inject the fault (and end it); return what was injected, for the table. */
-  inject(chaos: Chaos, load: Load, at: AtFault): Promise<string>;
+  /** Inject the fault (and end it); return what was injected, for the table. `release(n)` applies the next n held-back loans. */
+  inject(chaos: Chaos, load: Load, at: AtFault, release: (n: number) => Promise<void>): Promise<string>;
   /** Extra checks after the common ones; return a note for the counts column. */
   verify?(chaos: Chaos, load: Load, checked: Checked): Promise<string>;
   /** How long everything may take to settle after the fault (default 240 s). */
@@ -46,23 +48,42 @@ export async function runScenario(chaos: Chaos, scenario: Scenario): Promise<voi
   const journeys: PlannedJourney[] = planJourneys(run, count, scenario.uploads ?? false);
   const loans: PlannedLoan[] = planLoans(run, count);
   await scenario.setup(chaos);
-  const load = driveLoad(chaos, journeys, loans, scenario.load);
+  const held = scenario.holdBack ?? 0;
+  const load = driveLoad(chaos, journeys, loans.slice(0, loans.length - held), scenario.load);
   const target = Math.max(3, Math.floor(count * (scenario.at ?? 0.15)));
   let at: AtFault = { decided: 0, journeysDone: 0, journeySteps: 0 };
   for (const deadline = Date.now() + 120_000; ; ) {
     at = await settledCounts(chaos, journeys, loans);
     if (at.decided >= target) break;
-    if (Date.now() > deadline) throw new Error(`the load did not reach ${target} decisions in 120 s (${at.decided})`);
+    if (Date.now() > deadline) {
+      const stderr = chaos.workers.map((w) => `${w.name} (${w.child.exitCode ?? w.child.signalCode ?? 'running'}): ${w.stderr().slice(-1500)}`).join('\n');
+      throw new Error(`the load did not reach ${target} decisions in 120 s (${at.decided} decided, ${at.journeySteps} journey steps, ${load.progress.loansApplied} loans applied, ${load.progress.retries} retries: ${[...load.progress.errors.keys()].join(', ')})\n${stderr}`);
+    }
     await sleep(200);
   }
   assert.ok(at.decided < count, `the fault comes mid-flight (${at.decided}/${count} decided)`);
   const faultAt = Date.now();
-  const injected = await scenario.inject(chaos, load, at);
+  const waiting = loans.slice(loans.length - held);
+  const tails: Load[] = [];
+  const release = async (n: number): Promise<void> => {
+    const next = waiting.splice(0, n);
+    if (next.length === 0) return;
+    const tail = driveLoad(chaos, [], next, scenario.load);
+    tails.push(tail);
+    await tail.driven;
+  };
+  const injected = await scenario.inject(chaos, load, at, release);
+  await release(waiting.length);
   await load.driven;
+  for (const tail of tails) {
+    await tail.driven;
+    load.progress.retries += tail.progress.retries;
+    for (const [name, n] of tail.progress.errors) load.progress.errors.set(name, (load.progress.errors.get(name) ?? 0) + n);
+  }
   await waitSettled(chaos, journeys, loans, scenario.settleMs ?? 240_000);
   const settled = Date.now();
   const checked = await checkInvariants(chaos, journeys, loans);
-  const extra = scenario.verify ? await scenario.verify(chaos, load, checked) : '';
+  const extra = scenario.verify ? await scenario.verify(chaos, { ...load, loans }, checked) : '';
   const retried = [...load.progress.errors].map(([name, n]) => `${n}× ${name}`).join(', ');
   tableRow({
     fault: scenario.fault,
