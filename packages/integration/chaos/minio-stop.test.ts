@@ -37,22 +37,43 @@ describe('fault: MinIO stopped during document uploads', () => {
       for (let e: unknown = error; e instanceof Error && parts.length < 6; e = e.cause) parts.push(`${e.name}: ${e.message}`);
       return parts.join(' <- ');
     };
+    const classify = (error: unknown): void => {
+      if (error instanceof MetisError) typed.set(error.code, (typed.get(error.code) ?? 0) + 1);
+      else if (error instanceof WorkflowFailedError && /OBJECT_STORE_UNREACHABLE|object store .* is unreachable/.test(chain(error))) intakeFailed.push(chain(error));
+      else untyped.push(chain(error));
+    };
+    let attempts = 0;
+    let stored = 0;
+    const failedUploads: unknown[] = [];
+    const retriedUploads: { documentId: string }[] = [];
     await runScenario(chaos, {
       fault: 'MinIO stopped',
       checks: 'uploads refused with a typed MetisError while down and accepted after; every documents row has its object (size, sha256)',
       uploads: true,
       at: 0.1,
       load: {
-        onRetry(error) {
-          if (error instanceof MetisError) typed.set(error.code, (typed.get(error.code) ?? 0) + 1);
-          else if (error instanceof WorkflowFailedError && /OBJECT_STORE_UNREACHABLE|object store .* is unreachable/.test(chain(error))) intakeFailed.push(chain(error));
-          else untyped.push(chain(error));
-        },
+        onRetry: classify,
       },
       setup: async (c) => {
         await c.startWorker('only');
       },
       async inject() {
+        // Uploads keep going, four at a time, from before MinIO stops until after it is back.
+        let uploading = true;
+        const uploader = async (): Promise<void> => {
+          while (uploading) {
+            attempts += 1;
+            try {
+              await acme.documents.upload({ kind: 'pan', body, contentType: 'image/jpeg' });
+              stored += 1;
+            } catch (error) {
+              failedUploads.push(error);
+              await sleep(200);
+            }
+          }
+        };
+        const uploaders = Promise.all([uploader(), uploader(), uploader(), uploader()]);
+        await sleep(1_000);
         await faults.stopMinio();
         refused = await acme.documents.upload({ kind: 'pan', body, contentType: 'image/jpeg' }).then(
           () => undefined,
@@ -60,13 +81,20 @@ describe('fault: MinIO stopped during document uploads', () => {
         );
         await sleep(4_000);
         await faults.startMinio();
+        uploading = false;
+        await uploaders;
+        // Each refused upload, retried now that MinIO is back, is stored.
+        for (const _ of failedUploads) retriedUploads.push(await acme.documents.upload({ kind: 'pan', body, contentType: 'image/jpeg' }));
         retried = await acme.documents.upload({ kind: 'pan', body, contentType: 'image/jpeg' });
-        return `MinIO stopped for 4 s while journeys uploaded PAN images; an upload while down refused with ${refused instanceof MetisError ? refused.code : String(refused)}, the retry stored ${retried.documentId}`;
+        for (const error of failedUploads) classify(error);
+        return `MinIO stopped for 4 s during uploads (4 at a time, ${attempts} in all, ${failedUploads.length} refused) and the journeys' PAN images; an upload while down refused with ${refused instanceof MetisError ? refused.code : String(refused)}; each refused upload retried after it was back`;
       },
       async verify(c, load) {
         assert.ok(refused instanceof MetisError, `the upload while MinIO is down fails with a typed error, not ${String(refused)}`);
         assert.equal(refused.code, 'OBJECT_STORE_UNREACHABLE');
         assert.equal(retried?.sizeBytes, body.byteLength);
+        assert.ok(failedUploads.length > 0, 'some uploads were refused while MinIO was down');
+        assert.equal(retriedUploads.length, failedUploads.length, 'every refused upload succeeded when retried');
         // An upload whose bytes were stored before MinIO stopped fails in its intake workflow (the
         // record activity cannot read the object back), and documents.upload passes that on as
         // Temporal's WorkflowFailedError whose cause names OBJECT_STORE_UNREACHABLE: counted, not
@@ -82,8 +110,8 @@ describe('fault: MinIO stopped during document uploads', () => {
             assert.equal(createHash('sha256').update(bytes).digest('hex'), d.sha256, `${d.document_id}: object sha256`);
           }
         }
-        assert.ok(rows >= load.journeys.length + 1, `every journey's PAN image and the retried upload are recorded (${rows})`);
-        return `${rows} documents rows, each with its object; uploads retried after ${[...typed].map(([code, n]) => `${n}× ${code}`).join(', ') || 'no typed error'} and ${intakeFailed.length}× WorkflowFailedError (intake: OBJECT_STORE_UNREACHABLE)`;
+        assert.ok(rows >= load.journeys.length + stored + retriedUploads.length + 1, `every journey's PAN image and every upload that succeeded are recorded (${rows})`);
+        return `${attempts} uploads during the outage window: ${stored} stored, ${failedUploads.length} refused and stored when retried; ${rows} documents rows, each with its object; uploads retried after ${[...typed].map(([code, n]) => `${n}× ${code}`).join(', ') || 'no typed error'} and ${intakeFailed.length}× WorkflowFailedError (intake: OBJECT_STORE_UNREACHABLE)`;
       },
     });
   });

@@ -91,10 +91,20 @@ export async function startChaos(name: string): Promise<Chaos> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    // Each worker's output is kept in .metis/run/chaos-{prefix}-{name}.log, so a worker that dies says why.
+    const log = join(ROOT, '.metis', 'run', `chaos-${prefix}-${workerName}.log`);
+    mkdirSync(dirname(log), { recursive: true });
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4096);
+      appendFileSync(log, d);
     });
-    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+    child.stdout?.on('data', (d: Buffer) => appendFileSync(log, d));
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => {
+        appendFileSync(log, `[chaos] worker ${workerName} exited: ${signal ?? `code ${code}`} at ${new Date().toISOString()}\n`);
+        resolve(signal ?? `exit ${code}`);
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker ${workerName} not ready after 90 s: ${stderr}`)), 90_000);
       child.stdout?.on('data', (d: Buffer) => {
