@@ -7,7 +7,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { LoanApplication } from '@metis/activities/loans';
 import { sampleTenants } from '@metis/fsm';
 import { loanProcessingWorkflow, loanWorkflowId, taskQueueName } from '@metis/workflows';
-import { createMetis } from '@metis/sdk';
+import { createMetis, metisDataConverter } from '@metis/sdk';
 import { createWorkers } from '@metis/worker';
 import { testConfig, uniqueId } from '@metis/testing';
 import { rawLoanWorkflow } from './support/raw-workflows.ts';
@@ -31,6 +31,8 @@ const rawWorker = await startRawWorker(config, {
 });
 const rawQueue = rawWorker.taskQueue;
 const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
+// Metis's workers encrypt payloads (the default): the loan's result is read through the same codec.
+const metisClient = new Client({ connection: client.connection, namespace: config.temporal.namespace, dataConverter: metisDataConverter(config.encryption, () => undefined) });
 
 function application(i: number): LoanApplication {
   return {
@@ -46,7 +48,7 @@ async function metisRound(): Promise<number> {
   const t = performance.now();
   await pool([...Array(LOANS).keys()], 50, async (i) => {
     const app = application(i);
-    const handle = await client.workflow.start(loanProcessingWorkflow, {
+    const handle = await metisClient.workflow.start(loanProcessingWorkflow, {
       workflowId: loanWorkflowId(acme.tenantId, app.applicationId),
       taskQueue: taskQueueName('default', config.temporal.taskQueuePrefix),
       args: [{ tenantId: acme.tenantId, application: app, policy: { ruleSet: acme.ruleSet, mode: 'parallel' } }],
