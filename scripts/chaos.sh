@@ -30,26 +30,9 @@ export DATABASE_URL=${METIS_CHAOS_DATABASE_URL:-postgres://metis_app:metis_app@1
 export METIS_MIGRATION_DATABASE_URL=${METIS_CHAOS_MIGRATION_DATABASE_URL:-postgres://metis_owner:metis_owner@127.0.0.1:5432/metis_chaos}
 export METIS_S3_BUCKET=${METIS_CHAOS_S3_BUCKET:-metis-chaos}
 
-temporal_ctl() {
-  if [ -f "$here/temporal.sh" ]; then bash "$here/temporal.sh" "$@"; else "$METIS_ROOT/temporal/dev-server.sh" "$@"; fi
-}
-
 source "$here/lib/service.sh"
-case "$METIS_TEMPORAL" in postgres) temporal_service=temporal-postgres ;; *) temporal_service=temporal ;; esac
-started=()
-metis_service_pid "$temporal_service" >/dev/null || started+=(temporal)
-for svc in minio codec; do metis_service_pid "$svc" >/dev/null || started+=("$svc"); done
-stop_started() {
-  [ "${METIS_KEEP_STACK:-}" = "1" ] && return 0
-  for svc in "${started[@]}"; do
-    case "$svc" in
-      temporal) temporal_ctl stop ;;
-      minio) "$here/minio.sh" stop ;;
-      codec) metis_service_stop codec ;;
-    esac
-  done
-}
-trap stop_started EXIT
+metis_track_started
+trap metis_stop_started EXIT
 metis_log "fault suite against the Temporal ${METIS_TEMPORAL} server"
 bash "$here/stack.sh" up
 
@@ -66,7 +49,7 @@ node --conditions=metis-source --test --test-concurrency=1 --test-timeout=900000
   --test-reporter="$here/lib/count-reporter.mjs" --test-reporter-destination="$summary" \
   "${files[@]}" || rc=$?
 trap - EXIT
-stop_started
+metis_stop_started
 echo
 if [ -s "$CHAOS_TABLE" ]; then
   echo "| fault | load | injected | checked | counts |"

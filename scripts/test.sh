@@ -25,21 +25,8 @@ source "$here/lib/service.sh"
 # METIS_TEMPORAL=dev (default) runs the suite on the dev server, postgres on the Temporal server
 # on PostgreSQL (scripts/temporal.sh); tests that need one of them say so and skip on the other.
 export METIS_TEMPORAL=${METIS_TEMPORAL:-dev}
-case "$METIS_TEMPORAL" in postgres) temporal_service=temporal-postgres ;; *) temporal_service=temporal ;; esac
-started=()
-metis_service_pid "$temporal_service" >/dev/null || started+=(temporal)
-for svc in minio codec; do metis_service_pid "$svc" >/dev/null || started+=("$svc"); done
-stop_started() {
-  [ "${METIS_KEEP_STACK:-}" = "1" ] && return 0
-  for svc in "${started[@]}"; do
-    case "$svc" in
-      temporal) bash "$here/temporal.sh" stop ;;
-      minio) "$here/minio.sh" stop ;;
-      codec) metis_service_stop codec ;;
-    esac
-  done
-}
-trap stop_started EXIT
+metis_track_started
+trap metis_stop_started EXIT
 bash "$here/stack.sh" up
 METIS_CHROMIUM=$(bash "$here/chromium.sh")
 export METIS_CHROMIUM
@@ -54,7 +41,7 @@ node --conditions=metis-source --test --test-timeout=300000 \
   --test-reporter="$here/lib/count-reporter.mjs" --test-reporter-destination="$summary" \
   "${files[@]}" || rc=$?
 trap - EXIT
-stop_started
+metis_stop_started
 echo
 if [ -s "$summary" ]; then cat "$summary"; else echo "0 passed, 1 failed"; rc=1; fi
 exit $rc

@@ -73,3 +73,26 @@ metis_service_kill() {
   rm -f "$METIS_RUN/$name.pid"
   metis_log "$name killed (SIGKILL, pid $pid)"
 }
+
+# metis_track_started: remember which of the stack's servers (the Temporal server METIS_TEMPORAL
+# names, MinIO, the codec server) are not running yet, so metis_stop_started stops only those.
+metis_track_started() {
+  local temporal_service=temporal svc
+  [ "${METIS_TEMPORAL:-dev}" = "postgres" ] && temporal_service=temporal-postgres
+  METIS_STARTED=()
+  metis_service_pid "$temporal_service" >/dev/null || METIS_STARTED+=(temporal)
+  for svc in minio codec; do metis_service_pid "$svc" >/dev/null || METIS_STARTED+=("$svc"); done
+}
+
+# metis_stop_started: stop the servers metis_track_started found not running, unless METIS_KEEP_STACK=1.
+metis_stop_started() {
+  [ "${METIS_KEEP_STACK:-}" = "1" ] && return 0
+  local svc
+  for svc in "${METIS_STARTED[@]}"; do
+    case "$svc" in
+      temporal) bash "$METIS_ROOT/scripts/temporal.sh" stop ;;
+      minio) bash "$METIS_ROOT/scripts/minio.sh" stop ;;
+      codec) metis_service_stop codec ;;
+    esac
+  done
+}
