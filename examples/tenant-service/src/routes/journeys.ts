@@ -1,0 +1,159 @@
+// Journeys: read one, submit a step (JSON, or multipart with the documents of the step), and the
+// tenant's journey config the pages build the same machine from.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isPlainObject } from '@metis/fsm';
+import type { JsonObject } from '@metis/fsm';
+import type { StepDocument } from '@metis/sdk';
+import { requireRole, speaksFor } from '../credentials.ts';
+import type { Caller } from '../credentials.ts';
+import { callerOf } from '../context.ts';
+import type { RouteContext } from '../context.ts';
+import { notFound, Problem } from '../problems.ts';
+import { anyObject, callerSecurity, idSchema, journeyTypeSchema, problemResponses } from '../schemas.ts';
+import { documentKindOfField, readMultipart } from '../uploads.ts';
+
+interface JourneyParams {
+  readonly type: string;
+  readonly applicantId: string;
+}
+
+interface StepBody {
+  readonly step: string;
+  readonly data?: JsonObject;
+  readonly next?: string;
+}
+
+const params = { type: 'object', required: ['type', 'applicantId'], properties: { type: journeyTypeSchema, applicantId: idSchema }, additionalProperties: false } as const;
+const stepName = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' } as const;
+const stepBody = {
+  type: 'object',
+  required: ['step'],
+  additionalProperties: false,
+  properties: { step: stepName, data: { type: 'object', additionalProperties: true, maxProperties: 200 }, next: stepName },
+} as const;
+
+function configOf(context: RouteContext, caller: Caller, journeyType: string) {
+  const config = context.journeyConfigs.get(caller.tenantId)?.[journeyType];
+  if (!config) throw notFound('the journey type');
+  return config;
+}
+
+function documentFieldsOf(config: unknown): Set<string> {
+  const fields = isPlainObject(config) && isPlainObject(config['fields']) ? config['fields'] : {};
+  return new Set(Object.entries(fields).flatMap(([name, spec]) => (isPlainObject(spec) && spec['type'] === 'document' ? [name] : [])));
+}
+
+async function readStep(request: FastifyRequest, documentFields: Set<string>): Promise<{ body: StepBody; documents: Record<string, StepDocument> }> {
+  if (!request.isMultipart()) return { body: request.body as StepBody, documents: {} };
+  const { fields, files } = await readMultipart(request);
+  const unknown = Object.keys(fields).filter((f) => !['step', 'data', 'next'].includes(f));
+  if (unknown.length > 0) throw new Problem(400, 'VALIDATION_FAILED', `unknown form fields: ${unknown.join(', ')}`);
+  const step = fields['step'];
+  if (step === undefined || !/^[a-z][a-z0-9_]{0,63}$/.test(step)) {
+    throw new Problem(400, 'VALIDATION_FAILED', 'the form needs a step', { fieldErrors: [{ field: 'step', code: 'REQUIRED', message: 'name the step' }] });
+  }
+  let data: unknown = {};
+  if (fields['data'] !== undefined) {
+    try {
+      data = JSON.parse(fields['data']);
+    } catch {
+      data = undefined;
+    }
+    if (!isPlainObject(data)) throw new Problem(400, 'VALIDATION_FAILED', 'the data field is not a JSON object', { fieldErrors: [{ field: 'data', code: 'INVALID_JSON', message: 'send a JSON object' }] });
+  }
+  const documents: Record<string, StepDocument> = {};
+  for (const file of files) {
+    if (!documentFields.has(file.field)) {
+      throw new Problem(400, 'VALIDATION_FAILED', `${JSON.stringify(file.field)} is not a document field of this journey`, {
+        fieldErrors: [{ field: file.field, code: 'NOT_A_DOCUMENT_FIELD', message: 'no document field of this name' }],
+      });
+    }
+    documents[file.field] = { kind: documentKindOfField(file.field), body: file.body, contentType: file.contentType };
+  }
+  const next = fields['next'];
+  return { body: { step, data: data as JsonObject, ...(next !== undefined ? { next } : {}) }, documents };
+}
+
+/** Register the journey routes. */
+export function journeyRoutes(app: FastifyInstance, context: RouteContext): void {
+  app.get(
+    '/me',
+    {
+      schema: {
+        summary: 'Return who the credential speaks for: tenant, roles and, for an applicant, the applicant id',
+        tags: ['service'],
+        security: callerSecurity,
+        response: {
+          200: { type: 'object', properties: { tenantId: { type: 'string' }, method: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, applicantId: { type: ['string', 'null'] }, journeyTypes: { type: 'array', items: { type: 'string' } } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return { tenantId: caller.tenantId, method: caller.method, roles: caller.roles, applicantId: caller.applicantId ?? null, journeyTypes: Object.keys(context.journeyConfigs.get(caller.tenantId) ?? {}) };
+    },
+  );
+
+  app.get<{ Params: { type: string } }>(
+    '/journey-configs/:type',
+    {
+      schema: {
+        summary: "Return the tenant's journey config, from which a page builds the same machine as the backend",
+        tags: ['journeys'],
+        security: callerSecurity,
+        params: { type: 'object', required: ['type'], properties: { type: journeyTypeSchema } },
+        response: { 200: anyObject, ...problemResponses },
+      },
+    },
+    async (request) => configOf(context, callerOf(request), request.params.type),
+  );
+
+  app.get<{ Params: JourneyParams }>(
+    '/journeys/:type/:applicantId',
+    {
+      schema: {
+        summary: "Return where an applicant's journey stands: state, missing fields, next states, results",
+        tags: ['journeys'],
+        security: callerSecurity,
+        params,
+        response: { 200: anyObject, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      requireRole(caller, 'service', 'applicant', 'underwriter', 'ops');
+      const { type, applicantId } = request.params;
+      if (!speaksFor(caller, applicantId)) throw notFound('the journey');
+      configOf(context, caller, type);
+      return context.metis.tenant(caller.tenantId).journeys.get(applicantId, type);
+    },
+  );
+
+  app.post<{ Params: JourneyParams; Body: StepBody }>(
+    '/journeys/:type/:applicantId/steps',
+    {
+      schema: {
+        summary: 'Submit a step: JSON `{ step, data }`, or multipart with `step`, `data` (JSON text) and one image per document field',
+        tags: ['journeys'],
+        security: callerSecurity,
+        params,
+        body: stepBody,
+        response: { 200: anyObject, 409: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 422: { $ref: 'Problem#' }, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      requireRole(caller, 'service', 'applicant');
+      const { type, applicantId } = request.params;
+      if (!speaksFor(caller, applicantId)) throw notFound('the journey');
+      const config = configOf(context, caller, type);
+      const { body, documents } = await readStep(request, documentFieldsOf(config));
+      return context.metis.tenant(caller.tenantId).journeys.submit(applicantId, type, body.step, body.data ?? {}, {
+        actor: caller.actor,
+        ...(Object.keys(documents).length > 0 ? { documents } : {}),
+        ...(body.next !== undefined ? { next: body.next } : {}),
+      });
+    },
+  );
+}
