@@ -54,8 +54,9 @@ metis_toolchain() {
 }
 
 # The local stack's development secrets, created by `metis dev init` under .metis/: the payload
-# master key and the key set that verifies development tokens. Used unless the environment names
-# its own.
+# master key, the API key pepper and the key set that verifies development tokens. Used unless the
+# environment names its own.
 if [ -z "${METIS_PAYLOAD_KEY:-}" ]; then export METIS_PAYLOAD_KEY_FILE=${METIS_PAYLOAD_KEY_FILE:-$METIS_HOME/payload-key}; fi
+if [ -z "${METIS_API_KEY_PEPPER:-}" ]; then export METIS_API_KEY_PEPPER_FILE=${METIS_API_KEY_PEPPER_FILE:-$METIS_HOME/api-key-pepper}; fi
 export METIS_AUTH_JWKS=${METIS_AUTH_JWKS:-$METIS_HOME/dev-auth/jwks.json}
 export METIS_AUTH_ISSUER=${METIS_AUTH_ISSUER:-metis-dev}

@@ -24,9 +24,9 @@ export const DEV_ISSUER = 'metis-dev';
 export const DEFAULT_AUDIENCE = 'metis';
 
 /** Where the development secrets of a local stack live. */
-export function devPaths(env: Readonly<Record<string, string | undefined>> = process.env): { payloadKey: string; signingKey: string; jwks: string } {
+export function devPaths(env: Readonly<Record<string, string | undefined>> = process.env): { payloadKey: string; apiKeyPepper: string; signingKey: string; jwks: string } {
   const home = resolve(env['METIS_HOME'] || '.metis');
-  return { payloadKey: join(home, 'payload-key'), signingKey: join(home, 'dev-auth', 'signing-key.json'), jwks: join(home, 'dev-auth', 'jwks.json') };
+  return { payloadKey: join(home, 'payload-key'), apiKeyPepper: join(home, 'api-key-pepper'), signingKey: join(home, 'dev-auth', 'signing-key.json'), jwks: join(home, 'dev-auth', 'jwks.json') };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -45,9 +45,9 @@ async function writeSecret(path: string, text: string): Promise<void> {
 }
 
 /**
- * Create the development secrets of a local stack where they are missing: the payload master key
- * and an ES256 key pair whose public JWKS verifies the tokens `metis dev token` signs. Return what
- * was created.
+ * Create the development secrets of a local stack where they are missing: the payload master key,
+ * the API key pepper, and an ES256 key pair whose public JWKS verifies the tokens `metis dev token`
+ * signs. Return what was created.
  */
 export async function ensureDevSecrets(env: Readonly<Record<string, string | undefined>> = process.env): Promise<string[]> {
   const paths = devPaths(env);
@@ -55,6 +55,10 @@ export async function ensureDevSecrets(env: Readonly<Record<string, string | und
   if (!(await exists(paths.payloadKey))) {
     await writeSecret(paths.payloadKey, `${randomBytes(32).toString('base64')}\n`);
     created.push(paths.payloadKey);
+  }
+  if (!(await exists(paths.apiKeyPepper))) {
+    await writeSecret(paths.apiKeyPepper, `${randomBytes(32).toString('base64')}\n`);
+    created.push(paths.apiKeyPepper);
   }
   if ((await exists(paths.signingKey)) && !(await exists(paths.jwks))) {
     // The public half went missing: derive it again from the private key.
@@ -237,7 +241,7 @@ export async function runCodecAuditCommand(args: string[], io: CodecCommandIo): 
     io.stdout(AUDIT_USAGE);
     return 0;
   }
-  const config = loadConfigFromEnv({ ...(io.env ?? process.env), METIS_PAYLOAD_ENCRYPTION: 'off' });
+  const config = loadConfigFromEnv({ ...(io.env ?? process.env), METIS_PAYLOAD_ENCRYPTION: 'off', METIS_API_KEY_PEPPER: undefined, METIS_API_KEY_PEPPER_FILE: undefined });
   const { namespace } = config.temporal;
   const connection = await connectClient(config.temporal);
   try {

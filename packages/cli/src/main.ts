@@ -7,6 +7,7 @@ import { initObjectStore, loadConfigFromEnv, migrate, provision } from '@metis/s
 import { runAnalyticsCommand } from './analytics-command.ts';
 import { ensureDevSecrets, runCodecAuditCommand, runCodecServeCommand, runDevTokenCommand } from './codec-command.ts';
 import { runJourneyCommand } from './journey-command.ts';
+import { runKeysCommand } from './keys-command.ts';
 import { runOcrCommand } from './ocr-command.ts';
 import { parseArguments } from './parse-arguments.ts';
 import { ensureSampleRiskModels, loadRiskModelTrainer } from './sample-risk-models.ts';
@@ -20,6 +21,9 @@ const USAGE = `usage: metis <command>
   dev token           print a development token (--tenant T [--role R]... [--subject S] [--ttl 1h])
   codec serve         serve decrypted payloads to the Temporal Web UI for authorised operators
   codec audit         list stored workflow histories holding a payload not encrypted ([--query Q] [--limit N])
+  keys create         create a tenant's API key, printed alone on the last line (--tenant T [--name N] [--role R])
+  keys revoke         revoke a tenant's API key (--tenant T --key-id ID)
+  keys list           list a tenant's API keys, without their secrets (--tenant T)
   journey lint FILE   check a tenant journey config; exit 1 with every finding
   journey draw FILE   print a journey config as a Mermaid state diagram
   ocr IMAGE           read a document image: its type and fields as JSON
@@ -69,8 +73,9 @@ async function setup(name: SetupCommand, args: string[], io: Io): Promise<number
   // The development payload key is read with the configuration: create it first.
   const secrets = name === 'dev init' ? await ensureDevSecrets() : [];
   for (const path of secrets) io.say(`dev secret: created ${path}`);
-  // Setup never reaches Temporal: it needs no payload key (and runs before `dev init` creates one).
-  const config = loadConfigFromEnv({ ...process.env, METIS_PAYLOAD_ENCRYPTION: 'off' });
+  // Setup never reaches Temporal nor checks API keys: it needs no payload key nor pepper (and runs
+  // before `dev init` creates them).
+  const config = loadConfigFromEnv({ ...process.env, METIS_PAYLOAD_ENCRYPTION: 'off', METIS_API_KEY_PEPPER: undefined, METIS_API_KEY_PEPPER_FILE: undefined });
   const doMigrate = async (direction: 'latest' | 'down'): Promise<void> => {
     const result = await migrate(config, direction);
     const ran = result.results ?? [];
@@ -133,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
   if (group === 'analytics') {
     return runAnalyticsCommand([command ?? '', ...rest].filter(Boolean), { stdout: io.say, stderr: io.complain, writeFile: (path, text) => writeFile(path, text, 'utf8') });
   }
+  if (group === 'keys') return runKeysCommand(command === undefined ? [] : [command, ...rest], { stdout: io.say, stderr: io.complain });
   if (group === 'dev' && command === 'token') return runDevTokenCommand(rest, { stdout: io.say, stderr: io.complain });
   if (group === 'codec' && command === 'serve') return runCodecServeCommand(rest, { stdout: io.say, stderr: io.complain });
   if (group === 'codec' && command === 'audit') return runCodecAuditCommand(rest, { stdout: io.say, stderr: io.complain });

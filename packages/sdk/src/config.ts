@@ -48,6 +48,11 @@ export interface MetisConfig {
    * `createMetis` and `createWorkers`: without it they throw `ConfigurationError`.
    */
   readonly encryption?: PayloadEncryption;
+  /**
+   * Server secret (at least 32 bytes) keyed into the HMAC-SHA256 stored for each API key. Without it
+   * clients still start, but every API key method throws `ConfigurationError` `API_KEY_PEPPER_MISSING`.
+   */
+  readonly apiKeyPepper?: Uint8Array;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -93,6 +98,7 @@ export function checkTaskQueuePrefixConfig(prefix: string | undefined, setting =
 export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
   const pg = ['postgres:', 'postgresql:'];
   const encryption = payloadEncryptionFromEnv(env);
+  const apiKeyPepper = apiKeyPepperFromEnv(env);
   // Empty is unset, as for every variable here. One trailing separator is the old convention
   // (the prefix was concatenated): `acme-` meant `acme-metis-default`, as `acme` does now.
   const raw = env['METIS_TASK_QUEUE_PREFIX'] || undefined;
@@ -118,6 +124,7 @@ export function loadConfigFromEnv(env: Env = process.env): MetisConfig {
       region: pick(env, 'METIS_S3_REGION', 'us-east-1'),
     },
     ...(encryption ? { encryption } : {}),
+    ...(apiKeyPepper ? { apiKeyPepper } : {}),
   };
 }
 
@@ -133,6 +140,27 @@ function masterKeyOf(name: string, value: string): Uint8Array {
 function keyVersionOf(name: string, value: string): number {
   if (!/^[1-9][0-9]{0,8}$/.test(value.trim())) throw new ConfigurationError('INVALID_CONFIG', `${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return Number(value.trim());
+}
+
+/** Read the API key pepper from `METIS_API_KEY_PEPPER` (base64) or the file `METIS_API_KEY_PEPPER_FILE`; undefined when neither is set. */
+function apiKeyPepperFromEnv(env: Env): Uint8Array | undefined {
+  const inline = env['METIS_API_KEY_PEPPER'] || undefined;
+  const file = env['METIS_API_KEY_PEPPER_FILE'] || undefined;
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigurationError('INVALID_CONFIG', 'METIS_API_KEY_PEPPER and METIS_API_KEY_PEPPER_FILE are both set', { hint: 'Keep one of them' });
+  }
+  if (inline !== undefined) return masterKeyOf('METIS_API_KEY_PEPPER', inline);
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError('API_KEY_PEPPER_MISSING', `METIS_API_KEY_PEPPER_FILE ${JSON.stringify(file)} cannot be read`, {
+      hint: 'Create it with `openssl rand -base64 32 > FILE` (`metis dev init` creates the development pepper .metis/api-key-pepper)',
+      cause: error,
+    });
+  }
+  return masterKeyOf(`the pepper in METIS_API_KEY_PEPPER_FILE ${JSON.stringify(file)}`, text);
 }
 
 /**

@@ -57,3 +57,21 @@ export class RequestRefusedError extends MetisError {
     super(code, message);
   }
 }
+
+/** No document with that id exists for the tenant (another tenant's document included). */
+export class DocumentNotFoundError extends MetisError {
+  /** The document id asked for. */
+  readonly documentId: string;
+
+  constructor(documentId: string) {
+    super('DOCUMENT_NOT_FOUND', `no document ${JSON.stringify(documentId.slice(0, 128))}`);
+    this.documentId = documentId;
+  }
+}
+
+/** An argument Metis refused before doing anything (an unknown role, a bad name or filter); nothing changed. */
+export class InvalidArgumentError extends MetisError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, message, hint === undefined ? {} : { hint });
+  }
+}

@@ -9,6 +9,7 @@ export function testConfig(overrides: { temporal?: Partial<MetisConfig['temporal
     database: { ...base.database, ...overrides.database },
     objectStore: { ...base.objectStore, ...overrides.objectStore },
     ...(base.encryption ? { encryption: base.encryption } : {}),
+    ...(base.apiKeyPepper ? { apiKeyPepper: base.apiKeyPepper } : {}),
   };
 }
 

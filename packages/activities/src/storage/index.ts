@@ -15,7 +15,7 @@ export type {
 } from './db/schema.ts';
 export { createPgDatabase, checkDatabase, explainDatabaseError, redactUrl, DEFAULT_POOL } from './db/pg-database.ts';
 export type { PgDatabaseConfig, PoolSettings } from './db/pg-database.ts';
-export { withTenant } from './db/with-tenant.ts';
+export { withPlatform, withTenant } from './db/with-tenant.ts';
 export type { TenantTransaction } from './db/with-tenant.ts';
 export { createMigrator, metisMigrations, unwrapMigration } from './db/migrations/index.ts';
 export type { MigrationOptions } from './db/migrations/index.ts';

@@ -14,6 +14,10 @@ import { metisDataConverter } from '../codec/data-converter.ts';
 import { openResources } from '../resources.ts';
 import { checkFairnessWeight, tenantPriority } from './fairness.ts';
 import type { TenantPriority } from './fairness.ts';
+import { apiKeyResolver, checkApiKeyPepper, tenantApiKeys } from './api-keys-client.ts';
+import type { ApiKeyPrincipal, TenantApiKeys } from './api-keys-client.ts';
+import { recordSecurityEvent } from './security-events.ts';
+import type { SecurityEvent } from './security-events.ts';
 import { tenantAnalyses } from './analyses-client.ts';
 import { metisAnalytics, tenantAnalytics } from './analytics-client.ts';
 import type { MetisAnalytics, TenantAnalytics } from './analytics-client.ts';
@@ -71,6 +75,8 @@ export interface TenantClient {
   readonly analyses: TenantAnalyses;
   /** Reports over the tenant's exported analytics. */
   readonly analytics: TenantAnalytics;
+  /** The tenant's server-to-server API keys. */
+  readonly apiKeys: TenantApiKeys;
 }
 
 /** The Metis client a tenant service holds. */
@@ -81,6 +87,10 @@ export interface Metis {
   registerTenants(): Promise<void>;
   /** The platform-wide analytics export and its schedule. */
   readonly analytics: MetisAnalytics;
+  /** Return who a presented API key speaks for: a live key of one of this client's tenants, else undefined. */
+  resolveApiKey(key: string): Promise<ApiKeyPrincipal | undefined>;
+  /** Append a security event to the outbox, under its tenant when this client serves it, else under the platform. */
+  recordSecurityEvent(event: SecurityEvent): Promise<void>;
   /** Return the Temporal Web UI link of a workflow. */
   workflowUrl(workflowId: string): string;
   /** The Temporal client, for what the SDK does not cover. */
@@ -92,6 +102,7 @@ export interface Metis {
 /** Connect to Temporal, PostgreSQL and the object store, verify all three, register the tenants, and return the client. */
 export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   checkTaskQueuePrefixConfig(options.temporal.taskQueuePrefix);
+  checkApiKeyPepper(options.apiKeyPepper);
   const logger = options.logger ?? createMetisLogger();
   const dataConverter = metisDataConverter(options.encryption, (message) => {
     logger.warn(message);
@@ -119,6 +130,10 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
   });
   const prefix = options.temporal.taskQueuePrefix;
   const clients = new Map<string, TenantClient>();
+  const serves = (tenantId: string): boolean => tenants.has(tenantId);
+  const resolveApiKey = apiKeyResolver(resources.db, options.apiKeyPepper, serves, (error) => {
+    logger.warn('could not record when an API key was last used', { error: error instanceof Error ? error.message : String(error) });
+  });
 
   const registerTenants = async (): Promise<void> => {
     for (const { definition: t } of tenants.values()) {
@@ -147,7 +162,7 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
       let c = clients.get(tenantId);
       if (!c) {
         const { priority } = entry;
-        const documents = tenantDocuments(client, resources.objects, tenantId, prefix, priority);
+        const documents = tenantDocuments(client, resources.objects, resources.db, tenantId, prefix, priority);
         c = {
           tenantId,
           documents,
@@ -156,6 +171,7 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
           deadLetters: tenantDeadLetters(client, resources.db, tenantId, priority),
           analyses: tenantAnalyses(client, tenantId, prefix, priority),
           analytics: tenantAnalytics(client, tenantId, prefix, priority),
+          apiKeys: tenantApiKeys(resources.db, options.apiKeyPepper, tenantId),
         };
         clients.set(tenantId, c);
       }
@@ -163,6 +179,8 @@ export async function createMetis(options: CreateMetisOptions): Promise<Metis> {
     },
     registerTenants,
     analytics: metisAnalytics(client, prefix),
+    resolveApiKey,
+    recordSecurityEvent: (event) => recordSecurityEvent(resources.db, serves, event),
     workflowUrl(workflowId) {
       return `${options.temporal.webUiUrl}/namespaces/${options.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
     },

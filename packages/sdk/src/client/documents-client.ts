@@ -1,10 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { documentKey, tenantObjects } from '@metis/activities/storage';
-import type { DocumentKind, ObjectStore } from '@metis/activities/storage';
+import { documentKey, tenantObjects, withTenant } from '@metis/activities/storage';
+import type { DocumentKind, MetisDatabase, ObjectStore } from '@metis/activities/storage';
 import type { RecordedDocument } from '@metis/activities/documents';
 import { documentIntakeWorkflow, documentWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
+import type { Kysely } from 'kysely';
+import { DocumentNotFoundError } from '../errors.ts';
 import type { TenantPriority } from './fairness.ts';
+
+// What `documentKey` accepts as a document id: nothing else can have been uploaded.
+const DOCUMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** A document to upload. */
 export interface DocumentUpload {
@@ -28,12 +33,14 @@ export interface UploadedDocument extends RecordedDocument {
 export interface TenantDocuments {
   /** Store a document under the tenant's prefix and record it durably; resolve once recorded. */
   upload(upload: DocumentUpload): Promise<UploadedDocument>;
+  /** Return a recorded document as `upload` returned it; throw `DocumentNotFoundError` when the tenant has none with that id. */
+  get(documentId: string): Promise<UploadedDocument>;
   /** Return a URL that reads the document until it expires. */
   downloadUrl(kind: DocumentKind, documentId: string, expiresInSeconds?: number): Promise<string>;
 }
 
 /** Create the documents API of one tenant. */
-export function tenantDocuments(client: Client, store: ObjectStore, tenantId: string, prefix: string | undefined, priority: TenantPriority): TenantDocuments {
+export function tenantDocuments(client: Client, store: ObjectStore, db: Kysely<MetisDatabase>, tenantId: string, prefix: string | undefined, priority: TenantPriority): TenantDocuments {
   const objects = tenantObjects(store, tenantId);
   return {
     async upload(upload) {
@@ -58,6 +65,27 @@ export function tenantDocuments(client: Client, store: ObjectStore, tenantId: st
         recorded = (await client.workflow.getHandle(workflowId).result()) as RecordedDocument;
       }
       return { ...recorded, workflowId };
+    },
+    async get(documentId) {
+      if (typeof documentId !== 'string' || !DOCUMENT_ID.test(documentId) || documentId.includes('..')) throw new DocumentNotFoundError(String(documentId));
+      const row = await withTenant(db, tenantId, (trx) =>
+        trx
+          .selectFrom('documents as d')
+          // The DOCUMENT_UPLOADED event is written with the row, in the same transaction.
+          .leftJoin('events as e', (join) => join.onRef('e.tenant_id', '=', 'd.tenant_id').on('e.idempotency_key', '=', `document:${documentId}:uploaded`))
+          .select(['d.document_id', 'd.object_key', 'd.size_bytes', 'd.sha256', 'e.event_id'])
+          .where('d.document_id', '=', documentId)
+          .executeTakeFirst(),
+      );
+      if (!row) throw new DocumentNotFoundError(documentId);
+      return {
+        documentId: row.document_id,
+        objectKey: row.object_key,
+        sizeBytes: Number(row.size_bytes),
+        sha256: row.sha256 ?? '',
+        eventId: row.event_id ?? '',
+        workflowId: documentWorkflowId(tenantId, documentId),
+      };
     },
     downloadUrl: (kind, documentId, expiresInSeconds = 900) => objects.presignGet(documentKey(tenantId, kind, documentId), expiresInSeconds),
   };

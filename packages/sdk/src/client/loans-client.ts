@@ -5,17 +5,41 @@ import type { Payload } from '@temporalio/common';
 import { withTenant } from '@metis/activities/storage';
 import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
 import type { LlmProgress } from '@metis/activities/llm';
-import type { MetisDatabase } from '@metis/activities/storage';
+import type { LoanStatus, MetisDatabase } from '@metis/activities/storage';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
-import { LoanNotFoundError, RequestRefusedError } from '../errors.ts';
+import { InvalidArgumentError, LoanNotFoundError, RequestRefusedError } from '../errors.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
 import type { TenantPriority } from './fairness.ts';
 
+/** Statuses a loan application can have, as `loan_applications` stores them. */
+export const LOAN_STATUSES = ['processing', 'approved', 'rejected', 'manual_review', 'disbursed', 'failed'] as const satisfies readonly LoanStatus[];
+
+/** How many applications `list` returns by default, and at most. */
+export const LOAN_LIST_LIMITS = { default: 100, max: 500 } as const;
+
+/** One loan application as `list` shows it. */
+export interface LoanSummary {
+  /** Application id. */
+  readonly applicationId: string;
+  /** Applicant id. */
+  readonly applicantId: string;
+  /** Amount applied for. */
+  readonly amount: number;
+  /** Where the application stands. */
+  readonly status: LoanStatus;
+  /** When it was received (ISO 8601). */
+  readonly createdAt: string;
+  /** When it was decided (ISO 8601), or null while undecided. */
+  readonly decidedAt: string | null;
+}
+
 /** A tenant's loans. */
 export interface TenantLoans {
+  /** List the tenant's applications, newest first: `limit` defaults to 100 and is capped at 500. */
+  list(filter?: { status?: LoanStatus; limit?: number }): Promise<LoanSummary[]>;
   /** Start processing an application (idempotent by application id); resolve once it is accepted. */
   apply(application: LoanApplication): Promise<{ applicationId: string; workflowId: string; started: boolean }>;
   /** Return where an application stands. */
@@ -34,6 +58,27 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
   const get = (applicationId: string): Promise<LoanView> =>
     orNotFound(handle(applicationId).query(loanQuery), () => new LoanNotFoundError(loanWorkflowId(tenantId, applicationId)));
   return {
+    async list(filter = {}) {
+      const { status } = filter;
+      if (status !== undefined && !(LOAN_STATUSES as readonly string[]).includes(status)) {
+        throw new InvalidArgumentError('INVALID_LOAN_FILTER', `unknown loan status ${JSON.stringify(String(status).slice(0, 64))}`, `Use one of ${LOAN_STATUSES.join(', ')}`);
+      }
+      const limit = filter.limit ?? LOAN_LIST_LIMITS.default;
+      if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError('INVALID_LOAN_FILTER', `limit must be a positive whole number, got ${String(limit)}`);
+      const rows = await withTenant(db, tenantId, (trx) => {
+        let query = trx.selectFrom('loan_applications').select(['application_id', 'applicant_id', 'amount', 'status', 'created_at', 'decided_at']);
+        if (status !== undefined) query = query.where('status', '=', status);
+        return query.orderBy('created_at', 'desc').orderBy('application_id', 'desc').limit(Math.min(limit, LOAN_LIST_LIMITS.max)).execute();
+      });
+      return rows.map((r) => ({
+        applicationId: r.application_id,
+        applicantId: r.applicant_id,
+        amount: Number(r.amount),
+        status: r.status,
+        createdAt: new Date(r.created_at).toISOString(),
+        decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+      }));
+    },
     async apply(application) {
       if (!policy) throw new MetisError('LOAN_POLICY_MISSING', `tenant ${tenantId} has no loan policy`, { hint: "Add `loanPolicy` to the tenant's definition" });
       if (!(application.amount > 0) || !Number.isInteger(application.tenureMonths) || application.tenureMonths <= 0) {
