@@ -19,6 +19,7 @@ export METIS_S3_BUCKET=${METIS_TEST_S3_BUCKET:-metis-test}
 
 metis_log "type-checking tests and linting"
 pnpm exec tsc -p tsconfig.tests.json
+pnpm exec tsc -p examples/tenant-service/web/tsconfig.json
 pnpm run --silent lint
 
 source "$here/lib/service.sh"
@@ -30,6 +31,7 @@ trap metis_stop_started EXIT
 bash "$here/stack.sh" up
 METIS_CHROMIUM=$(bash "$here/chromium.sh")
 export METIS_CHROMIUM
+bash "$here/web.sh"
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=('packages/*/test/**/*.test.ts' 'examples/*/test/**/*.test.ts'); fi
 mkdir -p "$METIS_HOME"

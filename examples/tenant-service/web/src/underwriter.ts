@@ -1,0 +1,79 @@
+// The underwriter's page: the loans waiting for a manual decision with their briefs, and the
+// decision on each (approve or reject, with a reason); the list refreshes after every decision.
+import { ApiProblem, call } from './api.ts';
+import { byId, h, show } from './dom.ts';
+import { reviewCard } from './review-card.ts';
+import type { Outcome, Review, ReviewCard } from './review-card.ts';
+import { showFailure, signIn } from './sign-in.ts';
+
+/** How often the list is read again while a brief is being written. */
+const PENDING_POLL_MS = 5000;
+
+class ReviewsPage {
+  private readonly main: HTMLElement;
+  private readonly noticeSlot = h('div', { id: 'notice-slot' });
+  private readonly cards = new Map<string, ReviewCard>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(main: HTMLElement) {
+    this.main = main;
+  }
+
+  notify(kind: 'ok' | 'problem', text: string): void {
+    show(this.noticeSlot, h('p', { id: 'notice', class: `${kind} card`, role: kind === 'problem' ? 'alert' : 'status' }, text));
+  }
+
+  async refresh(): Promise<void> {
+    clearTimeout(this.timer);
+    const { reviews } = await call<{ reviews: readonly Review[] }>('GET', '/v1/reviews');
+    // Reasons being typed survive a refresh.
+    const typed = new Map([...this.cards].map(([id, card]) => [id, card.reason()] as const));
+    this.cards.clear();
+    const refresh = h('button', { type: 'button', id: 'refresh', class: 'link' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.refresh().catch((failure: unknown) => this.notify('problem', failure instanceof Error ? failure.message : String(failure))));
+    const list = reviews.map((review) => {
+      const card = reviewCard(review, typed.get(review.applicationId) ?? '', (outcome, reason, c) => void this.decide(review.applicationId, outcome, reason, c));
+      this.cards.set(review.applicationId, card);
+      return card.element;
+    });
+    show(
+      this.main,
+      this.noticeSlot,
+      h('p', { id: 'count' }, reviews.length === 0 ? 'No loan is waiting for review.' : `${reviews.length} loan${reviews.length === 1 ? '' : 's'} waiting for review. `, refresh),
+      h('div', { id: 'reviews' }, ...list),
+    );
+    if (reviews.some((r) => r.brief?.status === 'pending')) {
+      this.timer = setTimeout(() => void this.refresh().catch(() => undefined), PENDING_POLL_MS);
+    }
+  }
+
+  private async decide(applicationId: string, outcome: Outcome, reason: string, card: ReviewCard): Promise<void> {
+    try {
+      await call('POST', `/v1/reviews/${encodeURIComponent(applicationId)}/decision`, { json: { outcome, reason } });
+    } catch (failure) {
+      card.fail(failure instanceof ApiProblem ? `Not recorded: ${failure.problem.detail}` : String(failure));
+      return;
+    }
+    this.cards.delete(applicationId);
+    const done = `${outcome === 'approve' ? 'Approved' : 'Rejected'} ${applicationId}.`;
+    try {
+      await this.refresh();
+      this.notify('ok', done);
+    } catch (failure) {
+      this.notify('problem', `${done} The list could not be read again: ${failure instanceof Error ? failure.message : String(failure)}`);
+    }
+  }
+}
+
+async function start(): Promise<void> {
+  const main = byId('main');
+  try {
+    const me = await signIn(main, byId('who'));
+    if (!me.roles.includes('underwriter')) return showFailure(main, new Error('This page is for underwriters: the token has no underwriter role.'));
+    await new ReviewsPage(main).refresh();
+  } catch (failure) {
+    showFailure(main, failure);
+  }
+}
+
+void start();
