@@ -65,6 +65,8 @@ export interface ServiceOptions {
   readonly logger?: boolean;
   /** Level of the request log (default METIS_LOG_LEVEL or info). */
   readonly logLevel?: string;
+  /** Where log lines go (default stdout). */
+  readonly logDestination?: { write(line: string): void };
 }
 
 const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'];
@@ -78,10 +80,22 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   const limits: ServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     bodyLimit: limits.bodyBytes,
-    logger: options.logger === false ? false : { level: options.logLevel ?? process.env['METIS_LOG_LEVEL'] ?? 'info', redact: { paths: REDACTED, censor: '[redacted]' } },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.logLevel ?? process.env['METIS_LOG_LEVEL'] ?? 'info',
+            redact: { paths: REDACTED, censor: '[redacted]' },
+            ...(options.logDestination ? { stream: options.logDestination } : {}),
+          },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Ids in paths are checked by their schemas; a path segment longer than this is refused outright.
     routerOptions: { maxParamLength: 200 },
+    // Requests the router refuses (a malformed URL, a path segment too long) get a problem too.
+    frameworkErrors: (error, request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void sendProblem(request, reply, new Problem(status, 'VALIDATION_FAILED', status === 414 ? 'a path segment is too long' : 'the URL is malformed'));
+    },
   });
   app.decorateRequest('caller', undefined);
   app.addSchema(problemSchema);

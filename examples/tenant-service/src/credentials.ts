@@ -9,7 +9,6 @@ import { Problem } from './problems.ts';
 /** A role a caller can hold. */
 export type Role = 'service' | 'applicant' | 'underwriter' | 'ops';
 
-const ROLES: readonly Role[] = ['service', 'applicant', 'underwriter', 'ops'];
 const TOKEN_ROLES: readonly Role[] = ['applicant', 'underwriter', 'ops'];
 
 /** An authenticated caller. */
@@ -53,8 +52,7 @@ async function fromKey(metis: CredentialClient, key: string): Promise<Caller> {
   const principal = await metis.resolveApiKey(key);
   if (!principal) throw refused('the API key is not valid');
   if (!knownTenant(metis, principal.tenantId)) throw refused('the API key is for a tenant this service does not serve');
-  const role = ROLES.includes(principal.role as Role) ? (principal.role as Role) : undefined;
-  if (!role || role === 'applicant') throw refused('the API key has no role this service accepts');
+  const role: Role = principal.role;
   return { tenantId: principal.tenantId, method: 'api-key', id: principal.keyId, roles: [role], applicantId: undefined, actor: `${role}:${principal.keyId}` };
 }
 

@@ -31,6 +31,18 @@ export async function readMultipart(request: FastifyRequest): Promise<MultipartB
   if (!request.isMultipart()) throw new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data');
   const fields: Record<string, string> = {};
   const files: ReceivedFile[] = [];
+  try {
+    await readParts(request, fields, files);
+  } catch (error) {
+    if (error instanceof Problem) throw error;
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (status === 413) throw error;
+    throw new Problem(400, 'VALIDATION_FAILED', 'the multipart body is malformed');
+  }
+  return { fields, files };
+}
+
+async function readParts(request: FastifyRequest, fields: Record<string, string>, files: ReceivedFile[]): Promise<void> {
   const seen = new Set<string>();
   for await (const part of request.parts()) {
     if (seen.has(part.fieldname)) throw new Problem(400, 'VALIDATION_FAILED', `the part ${JSON.stringify(part.fieldname)} is sent twice`);
@@ -49,7 +61,6 @@ export async function readMultipart(request: FastifyRequest): Promise<MultipartB
     }
     files.push({ field: part.fieldname, body, contentType });
   }
-  return { fields, files };
 }
 
 /** The document kinds a caller may name. */

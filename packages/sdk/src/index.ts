@@ -6,7 +6,7 @@ export { DEFAULT_FAIRNESS_WEIGHT, FAIRNESS_WEIGHT_RANGE } from './client/fairnes
 export type { DocumentUpload, TenantDocuments, UploadedDocument } from './client/documents-client.ts';
 export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, TenantJourneys } from './client/journeys-client.ts';
 export { LOAN_LIST_LIMITS, LOAN_STATUSES } from './client/loans-client.ts';
-export type { LoanSummary, TenantLoans } from './client/loans-client.ts';
+export type { LoanReviewSummary, LoanSummary, TenantLoans } from './client/loans-client.ts';
 export type { LoanStatus } from '@metis/activities/storage';
 export { API_KEY_NAME_MAX, API_KEY_ROLES, DEFAULT_API_KEY_ROLE, isApiKeyRole } from './client/api-keys-client.ts';
 export type { ApiKeyInfo, ApiKeyPrincipal, ApiKeyRole, CreatedApiKey, TenantApiKeys } from './client/api-keys-client.ts';

@@ -21,6 +21,8 @@ interface StepBody {
   readonly step: string;
   readonly data?: JsonObject;
   readonly next?: string;
+  /** The step's date for date rules; only a service key may set it, everyone else gets today's. */
+  readonly asOf?: string;
 }
 
 const params = { type: 'object', required: ['type', 'applicantId'], properties: { type: journeyTypeSchema, applicantId: idSchema }, additionalProperties: false } as const;
@@ -29,7 +31,7 @@ const stepBody = {
   type: 'object',
   required: ['step'],
   additionalProperties: false,
-  properties: { step: stepName, data: { type: 'object', additionalProperties: true, maxProperties: 200 }, next: stepName },
+  properties: { step: stepName, data: { type: 'object', additionalProperties: true, maxProperties: 200 }, next: stepName, asOf: { type: 'string', format: 'date' } },
 } as const;
 
 function configOf(context: RouteContext, caller: Caller, journeyType: string) {
@@ -46,7 +48,7 @@ function documentFieldsOf(config: unknown): Set<string> {
 async function readStep(request: FastifyRequest, documentFields: Set<string>): Promise<{ body: StepBody; documents: Record<string, StepDocument> }> {
   if (!request.isMultipart()) return { body: request.body as StepBody, documents: {} };
   const { fields, files } = await readMultipart(request);
-  const unknown = Object.keys(fields).filter((f) => !['step', 'data', 'next'].includes(f));
+  const unknown = Object.keys(fields).filter((f) => !['step', 'data', 'next', 'asOf'].includes(f));
   if (unknown.length > 0) throw new Problem(400, 'VALIDATION_FAILED', `unknown form fields: ${unknown.join(', ')}`);
   const step = fields['step'];
   if (step === undefined || !/^[a-z][a-z0-9_]{0,63}$/.test(step)) {
@@ -70,8 +72,14 @@ async function readStep(request: FastifyRequest, documentFields: Set<string>): P
     }
     documents[file.field] = { kind: documentKindOfField(file.field), body: file.body, contentType: file.contentType };
   }
-  const next = fields['next'];
-  return { body: { step, data: data as JsonObject, ...(next !== undefined ? { next } : {}) }, documents };
+  const { next, asOf } = fields;
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Problem(400, 'VALIDATION_FAILED', 'asOf is not a date', { fieldErrors: [{ field: 'asOf', code: 'INVALID_DATE', message: 'send YYYY-MM-DD' }] });
+  return { body: { step, data: data as JsonObject, ...(next !== undefined ? { next } : {}), ...(asOf !== undefined ? { asOf } : {}) }, documents };
+}
+
+/** Return today's date (UTC), the date of a step no service key dated. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** Register the journey routes. */
@@ -89,9 +97,9 @@ export function journeyRoutes(app: FastifyInstance, context: RouteContext): void
         },
       },
     },
-    async (request) => {
+    (request, reply) => {
       const caller = callerOf(request);
-      return { tenantId: caller.tenantId, method: caller.method, roles: caller.roles, applicantId: caller.applicantId ?? null, journeyTypes: Object.keys(context.journeyConfigs.get(caller.tenantId) ?? {}) };
+      return reply.send({ tenantId: caller.tenantId, method: caller.method, roles: caller.roles, applicantId: caller.applicantId ?? null, journeyTypes: Object.keys(context.journeyConfigs.get(caller.tenantId) ?? {}) });
     },
   );
 
@@ -106,7 +114,7 @@ export function journeyRoutes(app: FastifyInstance, context: RouteContext): void
         response: { 200: anyObject, ...problemResponses },
       },
     },
-    async (request) => configOf(context, callerOf(request), request.params.type),
+    (request, reply) => reply.send(configOf(context, callerOf(request), request.params.type)),
   );
 
   app.get<{ Params: JourneyParams }>(
@@ -138,7 +146,8 @@ export function journeyRoutes(app: FastifyInstance, context: RouteContext): void
         tags: ['journeys'],
         security: callerSecurity,
         params,
-        body: stepBody,
+        // JSON is checked here; a multipart body is read and checked by the handler.
+        body: { content: { 'application/json': { schema: stepBody }, 'multipart/form-data': { schema: {} } } },
         response: { 200: anyObject, 409: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 422: { $ref: 'Problem#' }, ...problemResponses },
       },
     },
@@ -149,8 +158,10 @@ export function journeyRoutes(app: FastifyInstance, context: RouteContext): void
       if (!speaksFor(caller, applicantId)) throw notFound('the journey');
       const config = configOf(context, caller, type);
       const { body, documents } = await readStep(request, documentFieldsOf(config));
+      if (body.asOf !== undefined && !caller.roles.includes('service')) throw new Problem(403, 'FORBIDDEN', "only a service key may date a step; the service dates an applicant's steps itself");
       return context.metis.tenant(caller.tenantId).journeys.submit(applicantId, type, body.step, body.data ?? {}, {
         actor: caller.actor,
+        asOf: body.asOf ?? today(),
         ...(Object.keys(documents).length > 0 ? { documents } : {}),
         ...(body.next !== undefined ? { next: body.next } : {}),
       });

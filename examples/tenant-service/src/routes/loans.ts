@@ -20,6 +20,8 @@ const applicationBody = {
     amount: { type: 'number', exclusiveMinimum: 0, maximum: 1e10 },
     tenureMonths: { type: 'integer', minimum: 1, maximum: 600 },
     purpose: { type: 'string', maxLength: 200 },
+    kycStatus: { type: 'string', pattern: '^[a-z_]{1,40}$' },
+    kycMismatch: { type: 'boolean' },
     applicant: {
       type: 'object',
       required: ['applicantId', 'name', 'pan', 'dateOfBirth', 'monthlyIncome'],
@@ -96,7 +98,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
     },
   );
 
-  app.get<{ Params: { applicationId: string }; Querystring: { waitMs?: number } }>(
+  app.get<{ Params: { applicationId: string }; Querystring: { waitMs?: string } }>(
     '/loans/:applicationId/decision',
     {
       schema: {
@@ -104,7 +106,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
         tags: ['loans'],
         security: callerSecurity,
         params: applicationParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { waitMs: { type: 'integer', minimum: 0, maximum: 30_000 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { waitMs: { type: 'string', pattern: '^[0-9]{1,5}$', description: 'milliseconds, at most 30000' } } },
         response: { 200: anyObject, 202: anyObject, ...problemResponses },
       },
     },
@@ -114,7 +116,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
       const tenantLoans = loans(caller.tenantId);
       const view = await tenantLoans.get(request.params.applicationId);
       if (view.decision) return { decided: true, decision: view.decision };
-      const waitMs = Math.min(request.query.waitMs ?? 0, context.maxDecisionWaitMs);
+      const waitMs = Math.min(Number(request.query.waitMs ?? 0), context.maxDecisionWaitMs);
       if (waitMs === 0) return reply.status(202).send({ decided: false, stage: view.stage });
       try {
         const decision = await tenantLoans.waitForDecision(request.params.applicationId, { timeoutMs: waitMs });
@@ -130,7 +132,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
     '/reviews',
     {
       schema: {
-        summary: 'List the loans waiting for a manual decision, with their brief where present',
+        summary: 'List the loans waiting for a manual decision, newest first, with their brief once written',
         tags: ['reviews'],
         security: callerSecurity,
         response: { 200: { type: 'object', properties: { reviews: { type: 'array', items: anyObject } } }, ...problemResponses },
@@ -139,10 +141,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
     async (request) => {
       const caller = callerOf(request);
       requireRole(caller, 'underwriter');
-      const tenantLoans = loans(caller.tenantId);
-      const waiting = await tenantLoans.list({ status: 'manual_review', limit: MAX_REVIEWS });
-      const reviews = await Promise.all(waiting.map(async (loan) => ({ ...loan, brief: (await tenantLoans.brief(loan.applicationId).catch(() => undefined)) ?? null })));
-      return { reviews };
+      return { reviews: await loans(caller.tenantId).reviews({ limit: MAX_REVIEWS }) };
     },
   );
 

@@ -6,10 +6,11 @@ import { createMetis, tokenVerifierFromEnv } from '@metis/sdk';
 import type { Metis, TenantDefinition } from '@metis/sdk';
 import { signDevToken } from '@metis/cli/dev-auth';
 import { startExampleWorkers } from '@metis/example-cli/example-stack';
+import type { ExampleWorkers } from '@metis/example-cli/example-stack';
 import { testConfig, uniqueId } from '@metis/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildService } from '../../src/app.ts';
-import type { ServiceLimits } from '../../src/app.ts';
+import type { ServiceLimits, ServiceOptions } from '../../src/app.ts';
 
 /** A running service for a test file. */
 export interface TestService {
@@ -20,6 +21,10 @@ export interface TestService {
   readonly tenants: readonly TenantDefinition[];
   /** Sign a token for a tenant's person (default ttl 10 minutes). */
   token(tenantId: string, roles: readonly string[], subject: string, ttlSeconds?: number): Promise<string>;
+  /** The simulated bureaus and payout system the workers call. */
+  readonly simulators: ExampleWorkers['simulators'];
+  /** Build another service on the same client (e.g. with other limits or a captured log); the caller closes it. */
+  build(options?: Partial<Pick<ServiceOptions, 'limits' | 'logDestination'>>): Promise<FastifyInstance>;
   /** Create a server-to-server key of a tenant. */
   key(tenantId: string, role?: 'service' | 'underwriter' | 'ops'): Promise<string>;
   close(): Promise<void>;
@@ -36,15 +41,20 @@ export async function startTestService(options: { limits?: Partial<ServiceLimits
   let app: FastifyInstance | undefined;
   try {
     metis = await createMetis({ ...config, tenants: workers.tenants });
-    app = await buildService({ metis, tenants: workers.tenants, verifyToken: await tokenVerifierFromEnv(), logger: false, webRoot: WEB_ROOT, ...(options.limits ? { limits: options.limits } : {}) });
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const verifyToken = await tokenVerifierFromEnv();
     const client = metis;
+    const build = (extra: Partial<Pick<ServiceOptions, 'limits' | 'logDestination'>> = {}) =>
+      buildService({ metis: client, tenants: workers.tenants, verifyToken, logger: extra.logDestination !== undefined, webRoot: WEB_ROOT, ...extra });
+    app = await build(options.limits ? { limits: options.limits } : {});
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const server = app;
     return {
       url,
       app: server,
       metis: client,
       tenants: workers.tenants,
+      simulators: workers.simulators,
+      build,
       token: (tenantId, roles, subject, ttlSeconds = 600) => signDevToken({ tenantId, roles, subject, ttlSeconds }),
       key: async (tenantId, role = 'service') => (await client.tenant(tenantId).apiKeys.create({ name: uniqueId('test-key'), role })).key,
       async close() {

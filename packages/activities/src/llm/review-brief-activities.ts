@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
 import { assertTenantId } from '../tenancy/tenant-id.ts';
 import { hashData } from '../util/canonical-json.ts';
-import { ANALYSIS_ID_PATTERN, insertAnalysisRow, selectAnalysisRow, storedUsage } from './analysis-rows.ts';
+import { insertAnalysisRow } from './analysis-rows.ts';
 import { completeJsonWithHeartbeats } from './heartbeat-progress.ts';
 import { LLM_DEFAULT_TIMEOUT_MS } from './llama-cpp-engine.ts';
 import { activityFailure, toFailure, usageOf } from './llm-activities.ts';
@@ -14,8 +14,10 @@ import type { LlmEngine } from './llm-engine.ts';
 import { checkBriefFields, reviewBriefFacts, reviewBriefPrompt, reviewBriefSchema } from './review-brief.ts';
 import type { ReviewBrief, ReviewBriefFacts, ReviewBriefLimits, ReviewBriefSources } from './review-brief.ts';
 
-/** Kind of a review brief in the `analyses` table. */
-export const REVIEW_BRIEF_KIND = 'review-brief';
+import { loadReviewBrief, REVIEW_BRIEF_KIND, reviewBriefAnalysisId } from './stored-review-brief.ts';
+import type { BriefRow } from './stored-review-brief.ts';
+
+export { loadReviewBrief, REVIEW_BRIEF_KIND, reviewBriefAnalysisId } from './stored-review-brief.ts';
 
 /** Input of `writeReviewBrief`: the loan's facts, checks and reasons (personal data is dropped or masked before the model sees anything). */
 export interface WriteReviewBriefInput extends ReviewBriefSources {
@@ -87,39 +89,6 @@ export interface ReviewBriefActivities {
   writeReviewBrief(input: WriteReviewBriefInput): Promise<WriteReviewBriefOutput>;
   /** Store a brief once per loan (a repeat keeps the first) and return it as stored. */
   storeReviewBrief(input: StoreReviewBriefInput): Promise<StoredReviewBrief>;
-}
-
-/** Return the `analyses` id of a loan's brief: `review-brief.{applicationId}`, or a hash of the id when it does not fit. */
-export function reviewBriefAnalysisId(applicationId: string): string {
-  const plain = `${REVIEW_BRIEF_KIND}.${applicationId}`;
-  return ANALYSIS_ID_PATTERN.test(plain) ? plain : `${REVIEW_BRIEF_KIND}.${hashData(applicationId)}`;
-}
-
-interface BriefRow {
-  brief: ReviewBrief;
-  facts: ReviewBriefFacts;
-  droppedFields: readonly string[];
-}
-
-/** Return a loan's stored brief, or undefined when there is none (read under the tenant's row-level security). */
-export async function loadReviewBrief(db: Kysely<MetisDatabase>, tenantId: string, applicationId: string): Promise<StoredReviewBrief | undefined> {
-  const analysisId = reviewBriefAnalysisId(applicationId);
-  const row = await selectAnalysisRow(db, tenantId, analysisId, REVIEW_BRIEF_KIND);
-  if (!row) return undefined;
-  const stored = row.result as unknown as BriefRow;
-  return {
-    tenantId: row.tenant_id,
-    applicationId,
-    analysisId: row.analysis_id,
-    workflowId: row.workflow_id,
-    brief: stored.brief,
-    facts: stored.facts,
-    droppedFields: stored.droppedFields,
-    model: row.model,
-    inputSha256: row.input_sha256,
-    usage: storedUsage(row),
-    createdAt: new Date(row.created_at).toISOString(),
-  };
 }
 
 /** Create the review-brief activities; register them on every worker, with or without an engine. */

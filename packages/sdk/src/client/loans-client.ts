@@ -4,7 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Payload } from '@temporalio/common';
 import { withTenant } from '@metis/activities/storage';
 import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
-import type { LlmProgress } from '@metis/activities/llm';
+import type { LlmProgress, StoredReviewBrief } from '@metis/activities/llm';
+import { loadReviewBrief } from '@metis/activities/review-briefs';
 import type { LoanStatus, MetisDatabase } from '@metis/activities/storage';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
@@ -36,6 +37,12 @@ export interface LoanSummary {
   readonly decidedAt: string | null;
 }
 
+/** A loan waiting for an underwriter, with its brief once written. */
+export interface LoanReviewSummary extends LoanSummary {
+  /** The stored underwriter brief, or null while it is written (or when the worker has no LLM). */
+  readonly brief: StoredReviewBrief | null;
+}
+
 /** A tenant's loans. */
 export interface TenantLoans {
   /** List the tenant's applications, newest first: `limit` defaults to 100 and is capped at 500. */
@@ -50,6 +57,8 @@ export interface TenantLoans {
   review(applicationId: string, review: LoanReview): Promise<LoanView>;
   /** Return the underwriter's brief of a loan in (or past) manual review, with the tokens written so far while pending; undefined when it has none. */
   brief(applicationId: string): Promise<(LoanReviewBrief & { readonly progress?: LlmProgress }) | undefined>;
+  /** List the applications waiting for manual review, newest first, with their stored briefs: database reads only, no workflow is asked. */
+  reviews(options?: { limit?: number }): Promise<LoanReviewSummary[]>;
 }
 
 /** Create the loans API of one tenant. */
@@ -157,6 +166,10 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
         }
         throw explainUpdateFailure(error);
       }
+    },
+    async reviews(options = {}) {
+      const waiting = await this.list({ status: 'manual_review', ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+      return Promise.all(waiting.map(async (loan) => ({ ...loan, brief: (await loadReviewBrief(db, tenantId, loan.applicationId)) ?? null })));
     },
     async brief(applicationId) {
       const { brief } = await get(applicationId);
