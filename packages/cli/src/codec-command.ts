@@ -4,8 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { ConfigurationError } from '@metis/activities/errors';
 import { isTenantId } from '@metis/activities/tenancy';
-import { auditHistory, connectClient, createTokenVerifier, loadConfigFromEnv, startCodecServer } from '@metis/sdk';
-import type { JsonWebKeySet } from '@metis/sdk';
+import { auditHistory, connectClient, DEFAULT_TOKEN_AUDIENCE, loadConfigFromEnv, startCodecServer, tokenVerifierFromEnv } from '@metis/sdk';
 import { parseArguments } from './parse-arguments.ts';
 
 /** What the codec and dev-auth commands need from their host. */
@@ -21,7 +20,7 @@ export interface CodecCommandIo {
 /** Issuer of the development tokens `metis dev token` signs. */
 export const DEV_ISSUER = 'metis-dev';
 /** Default audience of Metis tokens. */
-export const DEFAULT_AUDIENCE = 'metis';
+export const DEFAULT_AUDIENCE = DEFAULT_TOKEN_AUDIENCE;
 
 /** Where the development secrets of a local stack live. */
 export function devPaths(env: Readonly<Record<string, string | undefined>> = process.env): { payloadKey: string; apiKeyPepper: string; signingKey: string; jwks: string } {
@@ -142,24 +141,6 @@ const SERVE_USAGE = `usage: metis codec serve [--address HOST:PORT] [--ui-origin
   (METIS_CODEC_ADDRESS, default 127.0.0.1:8234; METIS_CODEC_UI_ORIGIN, default the origin of
   METIS_TEMPORAL_UI_URL; tokens verified with METIS_AUTH_JWKS, METIS_AUTH_ISSUER, METIS_AUTH_AUDIENCE)`;
 
-async function loadJwks(source: string): Promise<JsonWebKeySet | URL> {
-  if (/^https?:\/\//.test(source)) {
-    const url = new URL(source);
-    // A key set fetched in clear could be replaced on the way: only https, or this machine.
-    if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-      throw new ConfigurationError('INVALID_CONFIG', `METIS_AUTH_JWKS ${JSON.stringify(source)} must be an https URL (or a file)`);
-    }
-    return url;
-  }
-  try {
-    const parsed = JSON.parse(await readFile(source, 'utf8')) as JsonWebKeySet;
-    if (!Array.isArray(parsed.keys)) throw new Error('no keys array');
-    return parsed;
-  } catch (error) {
-    throw new ConfigurationError('INVALID_CONFIG', `METIS_AUTH_JWKS ${JSON.stringify(source)} is not a readable JWKS file`, { hint: 'Give the path of a JWKS file or its https URL', cause: error });
-  }
-}
-
 /** Run `metis codec serve` until SIGINT or SIGTERM. */
 export async function runCodecServeCommand(args: string[], io: CodecCommandIo): Promise<number> {
   const env = io.env ?? process.env;
@@ -183,9 +164,7 @@ export async function runCodecServeCommand(args: string[], io: CodecCommandIo): 
   if (config.encryption === undefined || config.encryption === 'off') {
     throw new ConfigurationError('PAYLOAD_KEY_MISSING', 'the codec server needs the payload key', { hint: 'Set METIS_PAYLOAD_KEY or METIS_PAYLOAD_KEY_FILE as the workers have it' });
   }
-  const jwks = env['METIS_AUTH_JWKS'];
-  const issuer = env['METIS_AUTH_ISSUER'];
-  if (!jwks || !issuer) throw new ConfigurationError('INVALID_CONFIG', 'METIS_AUTH_JWKS and METIS_AUTH_ISSUER must name who signs operator tokens');
+  const verifyToken = await tokenVerifierFromEnv(env);
   const address = values.address ?? (env['METIS_CODEC_ADDRESS'] || '127.0.0.1:8234');
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address);
   if (!match || Number(match[2]) > 65_535) throw new ConfigurationError('INVALID_CONFIG', `codec address ${JSON.stringify(address)} is not HOST:PORT`);
@@ -200,7 +179,7 @@ export async function runCodecServeCommand(args: string[], io: CodecCommandIo): 
   const publicOrigin = env['METIS_CODEC_PUBLIC_URL'] ? originOf('METIS_CODEC_PUBLIC_URL', env['METIS_CODEC_PUBLIC_URL']) : undefined;
   const server = await startCodecServer({
     keyring: config.encryption.keyring,
-    verifyToken: createTokenVerifier({ jwks: await loadJwks(jwks), issuer, audience: env['METIS_AUTH_AUDIENCE'] || DEFAULT_AUDIENCE }),
+    verifyToken,
     uiOrigin,
     ...(publicOrigin === undefined ? {} : { publicOrigin }),
     namespace: config.temporal.namespace,
