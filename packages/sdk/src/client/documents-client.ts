@@ -7,6 +7,7 @@ import { documentIntakeWorkflow, documentWorkflowId, metisSearchAttributes, task
 import type { Kysely } from 'kysely';
 import { DocumentNotFoundError } from '../errors.ts';
 import type { TenantPriority } from './fairness.ts';
+import { explainWorkflowFailure } from './failures.ts';
 
 // What `documentKey` accepts as a document id: nothing else can have been uploaded.
 const DOCUMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -61,8 +62,13 @@ export function tenantDocuments(client: Client, store: ObjectStore, db: Kysely<M
           typedSearchAttributes: metisSearchAttributes(tenantId, 'document-intake', 'uploaded'),
         });
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        recorded = (await client.workflow.getHandle(workflowId).result()) as RecordedDocument;
+        // An intake that failed for good (the store unreachable past its retries, …) is a typed error.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw explainWorkflowFailure(error);
+        try {
+          recorded = (await client.workflow.getHandle(workflowId).result()) as RecordedDocument;
+        } catch (failure) {
+          throw explainWorkflowFailure(failure);
+        }
       }
       return { ...recorded, workflowId };
     },

@@ -1,8 +1,9 @@
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FieldError } from '@metis/fsm';
 import { STEP_REJECTED } from '@metis/workflows';
+import { MetisError } from '@metis/activities/errors';
 import { RequestRefusedError, StepRejectedError } from '../errors.ts';
 
 /** Turn a refused Update into the SDK's typed error; return other errors unchanged. */
@@ -15,6 +16,15 @@ export function explainUpdateFailure(error: unknown): unknown {
       return new StepRejectedError(cause.message, Array.isArray(errors) ? (errors as FieldError[]) : []);
     }
     return new RequestRefusedError(cause.type ?? 'REQUEST_REFUSED', cause.message);
+  }
+  return error;
+}
+
+/** Turn a workflow that failed with a typed ApplicationFailure (its own, or an activity's) into a `MetisError` of that type; return other errors unchanged. */
+export function explainWorkflowFailure(error: unknown): unknown {
+  if (!(error instanceof WorkflowFailedError)) return error;
+  for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type) return new MetisError(cause.type, cause.message, { cause: error });
   }
   return error;
 }
