@@ -110,9 +110,9 @@ class ApplicantPage {
     const read = await form.read();
     if (!read.ok) return this.showErrors(form, read.errors, 'Check the highlighted fields.');
     const state = standing.view.state;
-    // The same machine as the service's: a step it refuses is not sent.
+    // The same machine as the service's, dated today (UTC) as the service dates a step: a step it refuses is not sent.
     if (standing.snapshot) {
-      const checked = this.journey.step(standing.snapshot, { type: 'SUBMIT', state, data: read.input.checked, asOf: new Date().toISOString() });
+      const checked = this.journey.step(standing.snapshot, { type: 'SUBMIT', state, data: read.input.checked, asOf: new Date().toISOString().slice(0, 10) });
       if (!checked.ok) return this.showErrors(form, checked.errors, 'Check the highlighted fields.');
     }
     form.setBusy(true);
@@ -148,7 +148,8 @@ class ApplicantPage {
       return;
     }
     const errors = problem.errors ?? [];
-    const title = `The service refused the step: ${problem.detail}`;
+    // The field errors say why; without them the problem's detail does.
+    const title = errors.length > 0 ? 'The service refused the step.' : `The service refused the step: ${problem.detail}`;
     if (problem.code === 'CONFLICT' || errors.some((e) => MOVED_ON.has(e.code))) {
       // The journey moved on (another tab, the lender's backend): show where it stands now.
       await this.reload({ title, messages: errors.map((e) => e.message), code: problem.code });

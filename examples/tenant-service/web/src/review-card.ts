@@ -8,82 +8,119 @@ export interface BriefFlag {
   readonly fields: readonly string[];
 }
 
-/** Where a loan's brief stands (`LoanReviewBrief`). */
-export type ReviewBrief =
+/** A written brief as the service stores it (`StoredReviewBrief`). */
+export interface StoredBrief {
+  readonly brief: { readonly summary: string; readonly flags: readonly BriefFlag[]; readonly questions: readonly string[] };
+  readonly facts: Readonly<Record<string, string | number | boolean | null>>;
+  readonly model: string;
+}
+
+/** Where a loan's brief stands (`LoanReviewBrief`, from `GET /v1/reviews/{applicationId}`). */
+export type BriefStatus =
   | { readonly status: 'pending'; readonly progress?: { readonly tokens: number; readonly phase: string } }
-  | {
-      readonly status: 'completed';
-      readonly brief: {
-        readonly brief: { readonly summary: string; readonly flags: readonly BriefFlag[]; readonly questions: readonly string[] };
-        readonly facts: Readonly<Record<string, string | number | boolean | null>>;
-        readonly model: string;
-      };
-    }
+  | { readonly status: 'completed'; readonly brief: StoredBrief }
   | { readonly status: 'unavailable'; readonly reason: string }
   | { readonly status: 'failed'; readonly error: string };
 
-/** A loan waiting for a manual decision (`GET /v1/reviews`). */
+/** A loan waiting for a manual decision (`GET /v1/reviews`): its brief once written, else null. */
 export interface Review {
   readonly applicationId: string;
   readonly applicantId: string;
   readonly amount: number | string;
   readonly status: string;
   readonly createdAt: string;
-  readonly brief: ReviewBrief | null;
+  readonly brief: StoredBrief | null;
 }
 
 /** An underwriter's verdict. */
 export type Outcome = 'approve' | 'reject';
 
+/** A rendered review. */
+export interface ReviewCard {
+  readonly applicationId: string;
+  readonly element: HTMLElement;
+  /** The reason typed so far. */
+  reason(): string;
+  /** Show where the brief's writing stands (for a review listed without one). */
+  showBriefStatus(status: BriefStatus | null): void;
+  /** Show why the decision was not recorded, and enable the buttons again. */
+  fail(message: string): void;
+}
+
 const rupees = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
 
-function briefSection(brief: ReviewBrief | null): HTMLElement {
-  if (brief === null) return h('p', { class: 'brief hint', 'data-brief': 'none' }, 'No brief for this loan.');
-  switch (brief.status) {
-    case 'pending':
-      return h('p', { class: 'brief hint', 'data-brief': 'pending' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' The brief is being written', brief.progress ? ` (${brief.progress.tokens} tokens so far)` : '', '…');
+function writtenBrief({ brief, facts, model }: StoredBrief): HTMLElement {
+  const fact = (path: string): string => `${path} = ${JSON.stringify(facts[path] ?? null)}`;
+  return h(
+    'div',
+    { class: 'brief', 'data-brief': 'completed' },
+    h('p', { class: 'summary' }, brief.summary),
+    brief.flags.length > 0 ? h('ul', { class: 'flags' }, ...brief.flags.map((f) => h('li', { 'data-flag': f.flag }, h('strong', {}, f.flag.replaceAll('_', ' ')), ` — ${f.fields.map(fact).join('; ')}`))) : h('p', { class: 'hint' }, 'No flags.'),
+    brief.questions.length > 0 ? h('ol', { class: 'questions' }, ...brief.questions.map((q) => h('li', {}, q))) : null,
+    h('p', { class: 'hint' }, `Written by ${model}.`),
+  );
+}
+
+function briefSection(stored: StoredBrief | null, status: BriefStatus | null | undefined, check: () => void): HTMLElement {
+  if (stored) return writtenBrief(stored);
+  // Listed without a brief: being written, until the review's own route says otherwise.
+  if (status === undefined || status?.status === 'pending') {
+    const tokens = status?.status === 'pending' && status.progress ? ` (${status.progress.tokens} tokens so far)` : '';
+    const button = h('button', { type: 'button', class: 'link', 'data-action': 'brief-status' }, status === undefined ? 'Check' : 'Check again');
+    button.addEventListener('click', check);
+    return h('p', { class: 'brief hint', 'data-brief': 'pending' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ` The brief is being written${tokens}… `, button);
+  }
+  if (status === null) return h('p', { class: 'brief hint', 'data-brief': 'none' }, 'No brief for this loan.');
+  switch (status.status) {
+    case 'completed':
+      return writtenBrief(status.brief);
     case 'unavailable':
-      return h('p', { class: 'brief hint', 'data-brief': 'unavailable' }, `No brief: ${brief.reason}`);
+      return h('p', { class: 'brief hint', 'data-brief': 'unavailable' }, `No brief: ${status.reason}`);
     case 'failed':
-      return h('p', { class: 'brief problem', 'data-brief': 'failed' }, `The brief could not be written: ${brief.error}`);
-    case 'completed': {
-      const { brief: written, facts, model } = brief.brief;
-      const fact = (path: string): string => `${path} = ${JSON.stringify(facts[path] ?? null)}`;
-      return h(
-        'div',
-        { class: 'brief', 'data-brief': 'completed' },
-        h('p', { class: 'summary' }, written.summary),
-        written.flags.length > 0 ? h('ul', { class: 'flags' }, ...written.flags.map((f) => h('li', { 'data-flag': f.flag }, h('strong', {}, f.flag.replaceAll('_', ' ')), ` — ${f.fields.map(fact).join('; ')}`))) : h('p', { class: 'hint' }, 'No flags.'),
-        written.questions.length > 0 ? h('ol', { class: 'questions' }, ...written.questions.map((q) => h('li', {}, q))) : null,
-        h('p', { class: 'hint' }, `Written by ${model}.`),
-      );
-    }
+      return h('p', { class: 'brief problem', 'data-brief': 'failed' }, `The brief could not be written: ${status.error}`);
   }
 }
 
-/** Render one review; `decide` is called with the outcome and the reason typed. */
-export function reviewCard(review: Review, reason: string, decide: (outcome: Outcome, reason: string, card: ReviewCard) => void): ReviewCard {
+/** What a review card asks its page to do. */
+export interface ReviewActions {
+  /** Record the decision with the reason typed. */
+  decide(outcome: Outcome, reason: string, card: ReviewCard): void;
+  /** Find out where the brief of a review listed without one stands. */
+  checkBrief(card: ReviewCard): void;
+}
+
+/** Render one review. */
+export function reviewCard(review: Review, reason: string, actions: ReviewActions): ReviewCard {
   const id = `reason-${review.applicationId}`;
-  const box = h('textarea', { id, name: 'reason', rows: '2', maxlength: '2000', placeholder: 'Why: the underwriter’s reason is recorded with the decision' });
+  const box = h('textarea', { id, name: 'reason', rows: '2', maxlength: '2000', placeholder: 'Why: the reason is recorded with the decision' });
   box.value = reason;
   const error = h('p', { class: 'field-error', role: 'alert' });
   const approve = h('button', { type: 'button', class: 'approve', 'data-outcome': 'approve' }, 'Approve');
   const reject = h('button', { type: 'button', class: 'reject', 'data-outcome': 'reject' }, 'Reject');
   const created = new Date(review.createdAt);
+  // Called on a click, once the card below exists.
+  const check = (): void => actions.checkBrief(rendered);
+  let brief = briefSection(review.brief, undefined, check);
   const element = h(
     'article',
     { class: 'review card', 'data-application': review.applicationId },
     h('h2', {}, `${rupees.format(Number(review.amount))} · ${review.applicationId}`),
     h('p', { class: 'hint' }, `Applicant ${review.applicantId} · received ${Number.isNaN(created.getTime()) ? review.createdAt : created.toLocaleString()}`),
-    briefSection(review.brief),
+    brief,
     h('label', { for: id }, 'Reason'),
     box,
     error,
     h('div', { class: 'actions' }, approve, reject),
   );
-  const card: ReviewCard = {
+  const rendered: ReviewCard = {
+    applicationId: review.applicationId,
     element,
     reason: () => box.value,
+    showBriefStatus(next) {
+      const section = briefSection(review.brief, next, check);
+      brief.replaceWith(section);
+      brief = section;
+    },
     fail(message) {
       error.textContent = message;
       approve.disabled = false;
@@ -93,21 +130,12 @@ export function reviewCard(review: Review, reason: string, decide: (outcome: Out
   for (const button of [approve, reject]) {
     button.addEventListener('click', () => {
       const text = box.value.trim();
-      if (text === '') return card.fail('Give a reason for the decision.');
+      if (text === '') return rendered.fail('Give a reason for the decision.');
       error.textContent = '';
       approve.disabled = true;
       reject.disabled = true;
-      decide(button === approve ? 'approve' : 'reject', text, card);
+      actions.decide(button === approve ? 'approve' : 'reject', text, rendered);
     });
   }
-  return card;
-}
-
-/** A rendered review. */
-export interface ReviewCard {
-  readonly element: HTMLElement;
-  /** The reason typed so far. */
-  reason(): string;
-  /** Show why the decision was not recorded, and enable the buttons again. */
-  fail(message: string): void;
+  return rendered;
 }

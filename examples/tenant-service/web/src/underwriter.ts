@@ -3,17 +3,19 @@
 import { ApiProblem, call } from './api.ts';
 import { byId, h, show } from './dom.ts';
 import { reviewCard } from './review-card.ts';
-import type { Outcome, Review, ReviewCard } from './review-card.ts';
+import type { BriefStatus, Outcome, Review, ReviewActions, ReviewCard } from './review-card.ts';
 import { showFailure, signIn } from './sign-in.ts';
 
-/** How often the list is read again while a brief is being written. */
-const PENDING_POLL_MS = 5000;
+const message = (failure: unknown): string => (failure instanceof ApiProblem ? failure.problem.detail : failure instanceof Error ? failure.message : String(failure));
 
 class ReviewsPage {
   private readonly main: HTMLElement;
   private readonly noticeSlot = h('div', { id: 'notice-slot' });
   private readonly cards = new Map<string, ReviewCard>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly actions: ReviewActions = {
+    decide: (outcome, reason, card) => void this.decide(outcome, reason, card),
+    checkBrief: (card) => void this.checkBrief(card),
+  };
 
   constructor(main: HTMLElement) {
     this.main = main;
@@ -24,15 +26,14 @@ class ReviewsPage {
   }
 
   async refresh(): Promise<void> {
-    clearTimeout(this.timer);
     const { reviews } = await call<{ reviews: readonly Review[] }>('GET', '/v1/reviews');
     // Reasons being typed survive a refresh.
     const typed = new Map([...this.cards].map(([id, card]) => [id, card.reason()] as const));
     this.cards.clear();
     const refresh = h('button', { type: 'button', id: 'refresh', class: 'link' }, 'Refresh');
-    refresh.addEventListener('click', () => void this.refresh().catch((failure: unknown) => this.notify('problem', failure instanceof Error ? failure.message : String(failure))));
+    refresh.addEventListener('click', () => void this.refresh().catch((failure: unknown) => this.notify('problem', message(failure))));
     const list = reviews.map((review) => {
-      const card = reviewCard(review, typed.get(review.applicationId) ?? '', (outcome, reason, c) => void this.decide(review.applicationId, outcome, reason, c));
+      const card = reviewCard(review, typed.get(review.applicationId) ?? '', this.actions);
       this.cards.set(review.applicationId, card);
       return card.element;
     });
@@ -42,16 +43,24 @@ class ReviewsPage {
       h('p', { id: 'count' }, reviews.length === 0 ? 'No loan is waiting for review.' : `${reviews.length} loan${reviews.length === 1 ? '' : 's'} waiting for review. `, refresh),
       h('div', { id: 'reviews' }, ...list),
     );
-    if (reviews.some((r) => r.brief?.status === 'pending')) {
-      this.timer = setTimeout(() => void this.refresh().catch(() => undefined), PENDING_POLL_MS);
+  }
+
+  /** Ask one review's route where its brief stands (pending, unavailable, failed): the list only holds written ones. */
+  private async checkBrief(card: ReviewCard): Promise<void> {
+    try {
+      const { brief } = await call<{ brief: BriefStatus | null }>('GET', `/v1/reviews/${encodeURIComponent(card.applicationId)}`);
+      card.showBriefStatus(brief);
+    } catch (failure) {
+      this.notify('problem', `Could not read the brief of ${card.applicationId}: ${message(failure)}`);
     }
   }
 
-  private async decide(applicationId: string, outcome: Outcome, reason: string, card: ReviewCard): Promise<void> {
+  private async decide(outcome: Outcome, reason: string, card: ReviewCard): Promise<void> {
+    const { applicationId } = card;
     try {
       await call('POST', `/v1/reviews/${encodeURIComponent(applicationId)}/decision`, { json: { outcome, reason } });
     } catch (failure) {
-      card.fail(failure instanceof ApiProblem ? `Not recorded: ${failure.problem.detail}` : String(failure));
+      card.fail(`Not recorded: ${message(failure)}`);
       return;
     }
     this.cards.delete(applicationId);
@@ -60,7 +69,7 @@ class ReviewsPage {
       await this.refresh();
       this.notify('ok', done);
     } catch (failure) {
-      this.notify('problem', `${done} The list could not be read again: ${failure instanceof Error ? failure.message : String(failure)}`);
+      this.notify('problem', `${done} The list could not be read again: ${message(failure)}`);
     }
   }
 }
