@@ -36,6 +36,8 @@ export interface ServiceLimits {
   readonly windowMs: number;
   /** Longest wait for a loan decision in one request, in milliseconds. */
   readonly decisionWaitMs: number;
+  /** Longest a workflow may take to answer a query (a 503 after it), in milliseconds. */
+  readonly queryMs: number;
 }
 
 /** The limits a service gets unless told otherwise. */
@@ -48,6 +50,7 @@ export const DEFAULT_LIMITS = {
   perAddress: 3000,
   windowMs: 60_000,
   decisionWaitMs: 30_000,
+  queryMs: 5_000,
 } as const satisfies ServiceLimits;
 
 /** What {@link buildService} needs. */
@@ -123,7 +126,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   app.get('/healthz', { schema: { summary: 'Tell that the service is up', tags: ['service'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, () => ({ status: 'ok' }));
 
   const journeyConfigs = new Map<string, Readonly<Record<string, JourneyConfigInput>>>(options.tenants.flatMap((t) => (t.journeys ? [[t.tenantId, t.journeys] as const] : [])));
-  const context = { metis: options.metis, journeyConfigs, maxDecisionWaitMs: limits.decisionWaitMs };
+  const context = { metis: options.metis, journeyConfigs, maxDecisionWaitMs: limits.decisionWaitMs, queryTimeoutMs: limits.queryMs };
   const authenticate = createAuthenticator(options.metis, options.verifyToken);
   const recordExceeded = (request: FastifyRequest, scope: 'caller' | 'tenant' | 'address'): void => {
     const caller = request.caller;

@@ -23,6 +23,8 @@ export interface RouteContext {
   readonly journeyConfigs: ReadonlyMap<string, Readonly<Record<string, JourneyConfigInput>>>;
   /** Longest a caller may wait for a loan decision in one request, in milliseconds. */
   readonly maxDecisionWaitMs: number;
+  /** Longest a workflow may take to answer a query before the request is a 503, in milliseconds. */
+  readonly queryTimeoutMs: number;
 }
 
 /** Return the request's authenticated caller. */

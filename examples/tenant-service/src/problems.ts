@@ -77,6 +77,7 @@ const METIS_STATUS: Record<string, [number, ProblemCode]> = {
   AUTHENTICATION_FAILED: [401, 'AUTHENTICATION_FAILED'],
   TOKEN_KEYS_UNAVAILABLE: [503, 'UNAVAILABLE'],
   OBJECT_STORE_UNREACHABLE: [503, 'UNAVAILABLE'],
+  WORKFLOW_UNRESPONSIVE: [503, 'UNAVAILABLE'],
 };
 
 /** Turn anything thrown by a handler into the problem to send. */

@@ -238,4 +238,22 @@ describe('loans and reviews', () => {
     assert.equal(view.decision?.outcome, 'approve');
     assert.equal((await call(service.url, 'POST', `/v1/dead-letters/${letterId}/retry`, { token: ops })).status, 409, 'a retried dead letter is closed');
   });
+
+  test('a loan whose workflow no worker answers is a 503 within the query limit, not a hung request', async () => {
+    const app = await service.build({ limits: { queryMs: 1_000 } });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const applicationId = uniqueId('orphan');
+    const handle = await service.metis.temporal.workflow.start('loanProcessingWorkflow', { workflowId: `loan:${ACME}:${applicationId}`, taskQueue: uniqueId('no-worker'), args: [{}] });
+    try {
+      const started = Date.now();
+      const r = await call(url, 'GET', `/v1/loans/${applicationId}`, { key: acmeKey });
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.body['code'], 'UNAVAILABLE');
+      assert.equal(r.body['reason'], 'WORKFLOW_UNRESPONSIVE');
+      assert.ok(Date.now() - started < 5_000, `answered in ${Date.now() - started} ms`);
+    } finally {
+      await handle.terminate('test over');
+      await app.close();
+    }
+  });
 });

@@ -134,7 +134,7 @@ export function journeyRoutes(app: FastifyInstance, context: RouteContext): void
       const { type, applicantId } = request.params;
       if (!speaksFor(caller, applicantId)) throw notFound('the journey');
       configOf(context, caller, type);
-      return context.metis.tenant(caller.tenantId).journeys.get(applicantId, type);
+      return context.metis.tenant(caller.tenantId).journeys.get(applicantId, type, { timeoutMs: context.queryTimeoutMs });
     },
   );
 

@@ -94,7 +94,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
     async (request) => {
       const caller = callerOf(request);
       requireRole(caller, 'service', 'underwriter');
-      return loans(caller.tenantId).get(request.params.applicationId);
+      return loans(caller.tenantId).get(request.params.applicationId, { timeoutMs: context.queryTimeoutMs });
     },
   );
 
@@ -114,7 +114,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
       const caller = callerOf(request);
       requireRole(caller, 'service', 'underwriter');
       const tenantLoans = loans(caller.tenantId);
-      const view = await tenantLoans.get(request.params.applicationId);
+      const view = await tenantLoans.get(request.params.applicationId, { timeoutMs: context.queryTimeoutMs });
       if (view.decision) return { decided: true, decision: view.decision };
       const waitMs = Math.min(Number(request.query.waitMs ?? 0), context.maxDecisionWaitMs);
       if (waitMs === 0) return reply.status(202).send({ decided: false, stage: view.stage });
@@ -122,7 +122,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
         const decision = await tenantLoans.waitForDecision(request.params.applicationId, { timeoutMs: waitMs });
         return { decided: decision.outcome !== 'manual_review', decision };
       } catch (error) {
-        if (error instanceof MetisError && error.code === 'LOAN_DECISION_TIMEOUT') return reply.status(202).send({ decided: false, stage: (await tenantLoans.get(request.params.applicationId)).stage });
+        if (error instanceof MetisError && error.code === 'LOAN_DECISION_TIMEOUT') return reply.status(202).send({ decided: false, stage: (await tenantLoans.get(request.params.applicationId, { timeoutMs: context.queryTimeoutMs })).stage });
         throw error;
       }
     },
@@ -152,7 +152,7 @@ export function loanRoutes(app: FastifyInstance, context: RouteContext): void {
       const caller = callerOf(request);
       requireRole(caller, 'underwriter');
       const tenantLoans = loans(caller.tenantId);
-      const view = await tenantLoans.get(request.params.applicationId);
+      const view = await tenantLoans.get(request.params.applicationId, { timeoutMs: context.queryTimeoutMs });
       if (!view.proposed && !view.decision) throw notFound('the review');
       return { loan: view, brief: (await tenantLoans.brief(request.params.applicationId)) ?? null };
     },

@@ -1,6 +1,6 @@
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { FieldError } from '@metis/fsm';
 import { STEP_REJECTED } from '@metis/workflows';
 import { MetisError } from '@metis/activities/errors';
@@ -27,6 +27,28 @@ export function explainWorkflowFailure(error: unknown): unknown {
     if (cause instanceof ApplicationFailure && cause.type) return new MetisError(cause.type, cause.message, { cause: error });
   }
   return error;
+}
+
+/** How long a workflow query may take before `WORKFLOW_UNRESPONSIVE` (no worker answering its task queue). */
+export const QUERY_TIMEOUT_MS = 10_000;
+
+function isDeadlineExceeded(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 4 || /deadline exceeded/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Ask a workflow within a deadline; throw `MetisError` `WORKFLOW_UNRESPONSIVE` when it passes unanswered. */
+export async function queryWithin<T>(client: Client, workflowId: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, call);
+  } catch (error) {
+    if (isDeadlineExceeded(error)) {
+      throw new MetisError('WORKFLOW_UNRESPONSIVE', `workflow ${workflowId} did not answer within ${timeoutMs} ms`, { hint: 'Check that workers serve its task queue', cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Tell whether an error says the workflow does not exist. */

@@ -16,7 +16,7 @@ import {
 import type { JourneyStepRequest, JourneyStepResult, JourneyView, LoanPolicy } from '@metis/workflows';
 import { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, StepRejectedError } from '../errors.ts';
 import type { TenantDocuments } from './documents-client.ts';
-import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
+import { explainUpdateFailure, isNotFound, orNotFound, QUERY_TIMEOUT_MS, queryWithin, workflowStatus } from './failures.ts';
 import type { TenantPriority } from './fairness.ts';
 
 /** A file to upload and reference from a document field of the step. */
@@ -68,7 +68,7 @@ export interface TenantJourneys {
   /** Apply an operator's move or amendment. */
   operate(applicantId: string, journeyType: string, action: OperatorAction): Promise<JourneyStepResult>;
   /** Return where a journey stands; throw `JourneyNotFoundError` when there is none. */
-  get(applicantId: string, journeyType: string): Promise<JourneyView>;
+  get(applicantId: string, journeyType: string, options?: { timeoutMs?: number }): Promise<JourneyView>;
   /** List the tenant's journeys, optionally of one type and in one state (from Temporal visibility). */
   list(filter?: { readonly journeyType?: string; readonly state?: string }): Promise<JourneySummary[]>;
   /** Move a running journey to another config version by an explicit mapping. */
@@ -143,10 +143,13 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const { operator, ...rest } = action;
       return update(applicantId, journeyType, { event: { type: 'OPERATOR', operator, ...rest }, actor: `operator:${operator}` }, false);
     },
-    async get(applicantId, journeyType) {
+    async get(applicantId, journeyType, options = {}) {
       journeyFor(journeyType);
       const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
-      return orNotFound(client.workflow.getHandle(workflowId).query(journeyQuery), () => new JourneyNotFoundError(workflowId));
+      return orNotFound(
+        queryWithin(client, workflowId, options.timeoutMs ?? QUERY_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).query(journeyQuery)),
+        () => new JourneyNotFoundError(workflowId),
+      );
     },
     async list(filter = {}) {
       const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -12,7 +12,7 @@ import type { LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/w
 import type { Kysely } from 'kysely';
 import { MetisError } from '@metis/activities/errors';
 import { InvalidArgumentError, LoanNotFoundError, RequestRefusedError } from '../errors.ts';
-import { explainUpdateFailure, isNotFound, orNotFound, workflowStatus } from './failures.ts';
+import { explainUpdateFailure, isNotFound, orNotFound, QUERY_TIMEOUT_MS, queryWithin, workflowStatus } from './failures.ts';
 import type { TenantPriority } from './fairness.ts';
 
 /** Statuses a loan application can have, as `loan_applications` stores them. */
@@ -50,7 +50,7 @@ export interface TenantLoans {
   /** Start processing an application (idempotent by application id); resolve once it is accepted. */
   apply(application: LoanApplication): Promise<{ applicationId: string; workflowId: string; started: boolean }>;
   /** Return where an application stands. */
-  get(applicationId: string): Promise<LoanView>;
+  get(applicationId: string, options?: { timeoutMs?: number }): Promise<LoanView>;
   /** Wait for the decision (the final one, or the rules' `manual_review` proposal once the application waits for a reviewer), pushed by the workflow; `pollMs` paces `onProgress`, and the loan query where a worker predates the push. */
   waitForDecision(applicationId: string, options?: { timeoutMs?: number; pollMs?: number; onProgress?: (view: LoanView) => void }): Promise<StoredDecision>;
   /** Record an underwriter's verdict on an application waiting for manual review. */
@@ -64,8 +64,13 @@ export interface TenantLoans {
 /** Create the loans API of one tenant. */
 export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId: string, policy: LoanPolicy | undefined, prefix: string | undefined, priority: TenantPriority): TenantLoans {
   const handle = (applicationId: string) => client.workflow.getHandle(loanWorkflowId(tenantId, applicationId));
-  const get = (applicationId: string): Promise<LoanView> =>
-    orNotFound(handle(applicationId).query(loanQuery), () => new LoanNotFoundError(loanWorkflowId(tenantId, applicationId)));
+  const get = (applicationId: string, options: { timeoutMs?: number } = {}): Promise<LoanView> => {
+    const workflowId = loanWorkflowId(tenantId, applicationId);
+    return orNotFound(
+      queryWithin(client, workflowId, options.timeoutMs ?? QUERY_TIMEOUT_MS, () => handle(applicationId).query(loanQuery)),
+      () => new LoanNotFoundError(workflowId),
+    );
+  };
   return {
     async list(filter = {}) {
       const { status } = filter;
