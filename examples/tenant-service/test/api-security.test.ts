@@ -8,7 +8,7 @@ import { createPgDatabase, withPlatform, withTenant } from '@metis/activities/st
 import type { MetisDatabase, TenantTransaction } from '@metis/activities/storage';
 import { testConfig, uniqueId, waitFor } from '@metis/testing';
 import type { FastifyInstance } from 'fastify';
-import { call, forgedToken, signWithDevKey, unsignedToken } from './support/http.ts';
+import { call, forgedToken, sampleDocument, signWithDevKey, unsignedToken } from './support/http.ts';
 import { startTestService } from './support/service.ts';
 import type { TestService } from './support/service.ts';
 
@@ -172,6 +172,25 @@ describe('limits', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('refused steps', () => {
+  test('a multipart step the journey refuses stores none of its files', async () => {
+    const applicantId = uniqueId('applicant');
+    const personal = { name: 'Rahul Kumar Sharma', email: 'rahul@example.com', phone: '+919876543210', date_of_birth: '1990-04-01' };
+    assert.equal((await call(service.url, 'POST', `/v1/journeys/kyc/${applicantId}/steps`, { key: acmeKey, json: { step: 'provide_personal_details', data: personal } })).status, 200);
+    const before = await tenantCounts();
+    for (const [what, step, pan] of [['a malformed PAN', 'provide_pan_details', 'ABCPS1234'], ['a step of another state', 'provide_aadhar_details', 'ABCPS1234K']] as const) {
+      const form = new FormData();
+      form.set('step', step);
+      form.set('data', JSON.stringify({ pan_number: pan, aadhar_number: '234567890124' }));
+      form.set(step === 'provide_pan_details' ? 'pan_image' : 'aadhar_image', new Blob([await sampleDocument('acme-pan.jpg')], { type: 'image/jpeg' }), 'card.jpg');
+      const r = await call(service.url, 'POST', `/v1/journeys/kyc/${applicantId}/steps`, { key: acmeKey, body: form });
+      assert.equal(r.status, 422, `${what}: ${r.text}`);
+      assert.equal(r.body['code'], 'STEP_REJECTED', what);
+    }
+    assert.deepEqual(await tenantCounts(), before, 'no document row, no transition');
   });
 });
 

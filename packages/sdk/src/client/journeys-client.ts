@@ -1,8 +1,8 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { DocumentKind } from '@metis/activities/storage';
-import { BUILT_IN_AUTOMATIONS, createJourney } from '@metis/fsm';
-import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
+import { BUILT_IN_AUTOMATIONS, createJourney, JourneyStepError, PERSISTED_FORMAT } from '@metis/fsm';
+import type { Journey, JourneyConfigInput, JsonObject, PersistedJourney } from '@metis/fsm';
 import {
   journeyMigrateUpdate,
   journeyQuery,
@@ -18,6 +18,9 @@ import { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, StepRe
 import type { TenantDocuments } from './documents-client.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, QUERY_TIMEOUT_MS, queryWithin, workflowStatus } from './failures.ts';
 import type { TenantPriority } from './fairness.ts';
+
+/** The document id a step's pre-check gives a file not uploaded yet. */
+const PLACEHOLDER_DOCUMENT_ID = '00000000-0000-4000-8000-000000000000';
 
 /** A file to upload and reference from a document field of the step. */
 export interface StepDocument {
@@ -79,6 +82,14 @@ export interface TenantJourneys {
 export function tenantJourneys(client: Client, tenantId: string, configs: ReadonlyMap<string, Journey>, prefix: string | undefined, documents: TenantDocuments, priority: TenantPriority, loanPolicy?: LoanPolicy): TenantJourneys {
   // Journeys that underwrite loans carry the tenant's loan policy; others do not need it.
   const underwrites = (journey: Journey): boolean => journey.states.some((s) => s.automation?.name === BUILT_IN_AUTOMATIONS.underwriteLoan);
+  const getView = (applicantId: string, journeyType: string, options: { timeoutMs?: number } = {}): Promise<JourneyView> => {
+    journeyFor(journeyType);
+    const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
+    return orNotFound(
+      queryWithin(client, workflowId, options.timeoutMs ?? QUERY_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).query(journeyQuery)),
+      () => new JourneyNotFoundError(workflowId),
+    );
+  };
   const journeyFor = (journeyType: string): Journey => {
     const journey = configs.get(journeyType);
     if (!journey) throw new JourneyTypeUnknownError(tenantId, journeyType);
@@ -119,10 +130,38 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
     }
   };
 
+  // Check a step with the journey's machine on the journey as it stands, the documents standing in
+  // as the metadata their upload will give; the workflow checks it again when it arrives.
+  const precheck = async (applicantId: string, journeyType: string, step: string, data: JsonObject, options: SubmitOptions): Promise<void> => {
+    const journey = journeyFor(journeyType);
+    const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
+    const view = await getView(applicantId, journeyType).catch((error: unknown) => {
+      if (error instanceof JourneyNotFoundError) return undefined;
+      throw error;
+    });
+    if (view?.status === 'done') throw new JourneyDoneError(workflowId);
+    // A journey on another config version is checked by its workflow only.
+    if (view && view.version !== journey.version) return;
+    const snapshot: PersistedJourney = view
+      ? { format: PERSISTED_FORMAT, journeyType, version: view.version, state: view.state, status: view.status, context: { data: view.data, results: { ...view.results }, timeouts: view.timeoutCount > 0 ? { [view.state]: view.timeoutCount } : {}, history: [], startedAt: null } }
+      : journey.initial();
+    const placeholders: JsonObject = {};
+    for (const [field, doc] of Object.entries(options.documents ?? {})) {
+      placeholders[field] = { ...doc.metadata, document_id: PLACEHOLDER_DOCUMENT_ID, kind: doc.kind, bytes: doc.body.byteLength, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
+    }
+    try {
+      journey.assertStep(snapshot, { type: 'SUBMIT', state: step, data: { ...data, ...placeholders }, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) });
+    } catch (error) {
+      if (error instanceof JourneyStepError) throw new StepRejectedError(error.message, error.errors);
+      throw error;
+    }
+  };
+
   return {
     async submit(applicantId, journeyType, step, data, options = {}) {
       // The seed's write flow: the bytes go to the tenant's prefix (and are recorded) before the
-      // step that references them.
+      // step that references them; a step the journey would refuse is refused before any upload.
+      if (options.documents && Object.keys(options.documents).length > 0) await precheck(applicantId, journeyType, step, data, options);
       const uploaded: JsonObject = {};
       for (const [field, doc] of Object.entries(options.documents ?? {})) {
         const stored = await documents.upload({ kind: doc.kind, body: doc.body, ...(doc.contentType ? { contentType: doc.contentType } : {}) });
@@ -143,14 +182,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const { operator, ...rest } = action;
       return update(applicantId, journeyType, { event: { type: 'OPERATOR', operator, ...rest }, actor: `operator:${operator}` }, false);
     },
-    async get(applicantId, journeyType, options = {}) {
-      journeyFor(journeyType);
-      const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
-      return orNotFound(
-        queryWithin(client, workflowId, options.timeoutMs ?? QUERY_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).query(journeyQuery)),
-        () => new JourneyNotFoundError(workflowId),
-      );
-    },
+    get: getView,
     async list(filter = {}) {
       const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
       const clauses = [`MetisTenant = ${quote(tenantId)}`, `WorkflowType = 'journeyWorkflow'`];
