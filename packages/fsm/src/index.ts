@@ -48,6 +48,8 @@ export type { HistoryEntry, JourneyContext, JourneyInput, PersistedJourney } fro
 export { createJourneyMachine } from './machine/create-machine.ts';
 export type { AutomationInput, AutomationOutput, JourneyMachine, JourneyStateMeta } from './machine/create-machine.ts';
 export { createJourney } from './machine/journey.ts';
+export { snapshotOfView } from './machine/view-snapshot.ts';
+export type { JourneyViewParts } from './machine/view-snapshot.ts';
 export type { Journey, JourneyDescription, JourneyStateInfo, StepFailure, StepResult, StepSuccess } from './machine/journey.ts';
 export type { StateAutomation } from './machine/model.ts';
 

@@ -1,6 +1,6 @@
 // Where a journey stands, as the service returns it, and the machine snapshot the browser checks
 // steps against: the view's state, data and results in the `metis.journey/1` format.
-import { JourneySnapshotError, PERSISTED_FORMAT } from '@metis/fsm';
+import { JourneySnapshotError, snapshotOfView } from '@metis/fsm';
 import type { Journey, JourneyDescription, JsonObject, PersistedJourney } from '@metis/fsm';
 import { ApiProblem, call } from './api.ts';
 
@@ -30,16 +30,9 @@ export interface Standing {
   readonly snapshot: PersistedJourney | undefined;
 }
 
-/** Build the snapshot of a view: its history is not part of the view, and no step check reads it. */
+/** Build the snapshot of a view, as the SDK does before it uploads a step's files; undefined when the machine does not accept it. */
 export function snapshotOf(journey: Journey, view: JourneyView): PersistedJourney | undefined {
-  const snapshot: PersistedJourney = {
-    format: PERSISTED_FORMAT,
-    journeyType: view.journeyType,
-    version: view.version,
-    state: view.state,
-    status: view.status,
-    context: { data: view.data, results: { ...view.results }, timeouts: view.timeoutCount > 0 ? { [view.state]: view.timeoutCount } : {}, history: [], startedAt: null },
-  };
+  const snapshot = snapshotOfView(view);
   try {
     return journey.validateSnapshot(snapshot);
   } catch (error) {

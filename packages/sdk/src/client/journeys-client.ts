@@ -1,8 +1,8 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { DocumentKind } from '@metis/activities/storage';
-import { BUILT_IN_AUTOMATIONS, createJourney, JourneyStepError, PERSISTED_FORMAT } from '@metis/fsm';
-import type { Journey, JourneyConfigInput, JsonObject, PersistedJourney } from '@metis/fsm';
+import { BUILT_IN_AUTOMATIONS, createJourney, JourneyStepError, snapshotOfView } from '@metis/fsm';
+import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
 import {
   journeyMigrateUpdate,
   journeyQuery,
@@ -142,9 +142,7 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
     if (view?.status === 'done') throw new JourneyDoneError(workflowId);
     // A journey on another config version is checked by its workflow only.
     if (view && view.version !== journey.version) return;
-    const snapshot: PersistedJourney = view
-      ? { format: PERSISTED_FORMAT, journeyType, version: view.version, state: view.state, status: view.status, context: { data: view.data, results: { ...view.results }, timeouts: view.timeoutCount > 0 ? { [view.state]: view.timeoutCount } : {}, history: [], startedAt: null } }
-      : journey.initial();
+    const snapshot = view ? snapshotOfView(view) : journey.initial();
     const placeholders: JsonObject = {};
     for (const [field, doc] of Object.entries(options.documents ?? {})) {
       placeholders[field] = { ...doc.metadata, document_id: PLACEHOLDER_DOCUMENT_ID, kind: doc.kind, bytes: doc.body.byteLength, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
