@@ -3,8 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { LoanApplication } from '@metis/sdk';
-import { panWithScore, uniqueId, waitFor } from '@metis/testing';
+import { panWithScore, sampleLoanApplication, uniqueId, waitFor } from '@metis/testing';
 import { call, sampleDocument } from './support/http.ts';
 import { startTestService } from './support/service.ts';
 import type { TestService } from './support/service.ts';
@@ -15,17 +14,7 @@ let service: TestService;
 let acmeKey: string;
 let zenithKey: string;
 
-function application(pan: string, overrides: Partial<LoanApplication> = {}): LoanApplication {
-  return {
-    applicationId: uniqueId('app'),
-    amount: 300_000,
-    tenureMonths: 36,
-    purpose: 'home improvement',
-    kycStatus: 'done',
-    applicant: { applicantId: uniqueId('cust'), name: 'Priya Sharma', pan, dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried', phone: '9876543210' },
-    ...overrides,
-  };
-}
+const application = sampleLoanApplication;
 
 const personal = { name: 'Rahul Kumar Sharma', email: 'rahul@example.com', phone: '+919876543210', date_of_birth: '1990-04-01' };
 

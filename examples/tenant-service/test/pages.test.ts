@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { JsonObject } from '@metis/fsm';
-import type { LoanApplication } from '@metis/sdk';
-import { panWithScore, uniqueId } from '@metis/testing';
+import { panWithScore, sampleLoanApplication, uniqueId } from '@metis/testing';
 import { acmeKycScript, ensurePages, fillStep, launchBrowser, openPage, sampleStep, stepRequests, waitForState } from './pages-browser.ts';
 import { startTestService } from './support/service.ts';
 import type { TestService } from './support/service.ts';
@@ -152,14 +151,7 @@ describe('applicant page', () => {
 
 describe('underwriter page', () => {
   test('approves a loan waiting for review with a reason; the decision is the underwriter’s', async () => {
-    const application: LoanApplication = {
-      applicationId: uniqueId('page-loan'),
-      amount: 300_000,
-      tenureMonths: 36,
-      purpose: 'home improvement',
-      kycStatus: 'done',
-      applicant: { applicantId: uniqueId('page-cust'), name: 'Priya Sharma', pan: panWithScore(690, 720), dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried', phone: '9876543210' },
-    };
+    const application = sampleLoanApplication(panWithScore(690, 720), { applicationId: uniqueId('page-loan') }, { applicantId: uniqueId('page-cust') });
     const loans = service.metis.tenant(ACME).loans;
     await loans.apply(application);
     assert.equal((await loans.waitForDecision(application.applicationId, { timeoutMs: 120_000 })).outcome, 'manual_review');

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPgDatabase, withTenant } from '@metis/activities/storage';
-import type { LoanApplication } from '@metis/activities/loans';
 import type { MetisDatabase } from '@metis/activities/storage';
 import { sampleTenants } from '@metis/fsm';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanWorkflowId } from '@metis/workflows';
@@ -14,7 +13,7 @@ import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { StoredDecision } from '@metis/activities/loans';
 import type { MetisWorkers } from '@metis/worker';
-import { testConfig, uniqueId, waitFor } from '@metis/testing';
+import { sampleLoanApplication, testConfig, uniqueId, waitFor } from '@metis/testing';
 import { loanServices, panWithScore, startLoanWorld, testDocumentCheck, testPolicy, testTenant } from './support/loan-services.ts';
 import type { LoanWorld } from './support/loan-services.ts';
 import { assertNoClearPii } from './support/raw-history.ts';
@@ -49,17 +48,7 @@ async function decisionUpdates(workflowId: string): Promise<{ accepted: HistoryE
     }));
 }
 
-function application(pan: string, overrides: Partial<LoanApplication> = {}, applicant: Partial<LoanApplication['applicant']> = {}): LoanApplication {
-  return {
-    applicationId: uniqueId('app'),
-    amount: 300_000,
-    tenureMonths: 36,
-    purpose: 'home improvement',
-    kycStatus: 'done',
-    applicant: { applicantId: uniqueId('cust'), name: 'Priya Sharma', pan, dateOfBirth: '1990-04-01', monthlyIncome: 100_000, employmentType: 'salaried', phone: '9876543210', ...applicant },
-    ...overrides,
-  };
-}
+const application = sampleLoanApplication;
 
 async function stored(tenantId: string, applicationId: string) {
   return withTenant(db, tenantId, async (trx) => ({

@@ -22,6 +22,7 @@ export type {
 export { ensureGeneratedModel, generatedModelsDir } from './models/gguf/ensure-model.ts';
 export type { EnsureModelOptions } from './models/gguf/ensure-model.ts';
 export { panWithScore, pansWithScore } from './bureau-pans.ts';
+export { sampleLoanApplication } from './loan-applications.ts';
 export { mulberry32 } from './mulberry32.ts';
 export { renderSvg } from './documents/render-svg.ts';
 export type { RenderSvgOptions } from './documents/render-svg.ts';
