@@ -2,7 +2,7 @@
 // rate limits, the OpenAPI document at /openapi.json and /docs, problem+json errors, the pages.
 import { existsSync } from 'node:fs';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -68,6 +68,8 @@ export interface ServiceOptions {
   readonly logger?: boolean;
   /** Level of the request log (default METIS_LOG_LEVEL or info). */
   readonly logLevel?: string;
+  /** Trust `X-Forwarded-For` from this proxy (Fastify's `trustProxy`: true, or its addresses and CIDRs, comma-separated); default none. */
+  readonly trustProxy?: boolean | string;
   /** Where log lines go (default stdout). */
   readonly logDestination?: { write(line: string): void };
 }
@@ -83,6 +85,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   const limits: ServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     bodyLimit: limits.bodyBytes,
+    trustProxy: options.trustProxy ?? false,
     logger:
       options.logger === false
         ? false
@@ -128,7 +131,15 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
   const journeyConfigs = new Map<string, Readonly<Record<string, JourneyConfigInput>>>(options.tenants.flatMap((t) => (t.journeys ? [[t.tenantId, t.journeys] as const] : [])));
   const context = { metis: options.metis, journeyConfigs, maxDecisionWaitMs: limits.decisionWaitMs, queryTimeoutMs: limits.queryMs };
   const authenticate = createAuthenticator(options.metis, options.verifyToken);
-  const recordExceeded = (request: FastifyRequest, scope: 'caller' | 'tenant' | 'address'): void => {
+  // One RATE_LIMIT_EXCEEDED event per limiter key and window: refusing a flood must not cost a
+  // database write per refused request.
+  const reported = new Map<string, number>();
+  const recordExceeded = (request: FastifyRequest, scope: 'caller' | 'tenant' | 'address', key: string): void => {
+    const now = Date.now();
+    const last = reported.get(key);
+    if (last !== undefined && now - last < limits.windowMs) return;
+    reported.set(key, now);
+    if (reported.size > 10_000) for (const [k, at] of reported) if (now - at >= limits.windowMs) reported.delete(k);
     const caller = request.caller;
     request.log.warn({ event: 'RATE_LIMIT_EXCEEDED', scope, tenant: caller?.tenantId, caller: caller?.id }, 'rate limit exceeded');
     options.metis
@@ -146,8 +157,8 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
         v1.rateLimit({
           max: limits.perAddress,
           timeWindow: limits.windowMs,
-          keyGenerator: (request) => `address:${request.ip}`,
-          onExceeded: (request) => recordExceeded(request, 'address'),
+          keyGenerator: (request) => `address:${normalizeIP(request.ip)}`,
+          onExceeded: (request, key) => recordExceeded(request, 'address', key),
           errorResponseBuilder: (_request, ctx) => rateLimitProblem(ctx),
         }),
       );
@@ -159,8 +170,9 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
           global: true,
           max: limits.perTenant,
           timeWindow: limits.windowMs,
-          keyGenerator: (request) => `tenant:${request.caller?.tenantId ?? ''}`,
-          onExceeded: (request) => recordExceeded(request, 'tenant'),
+          // People and the lender's own keys have separate tenant budgets: applicants cannot spend the backend's.
+          keyGenerator: (request) => `tenant:${request.caller?.tenantId ?? ''}:${request.caller?.method ?? ''}`,
+          onExceeded: (request, key) => recordExceeded(request, 'tenant', key),
           errorResponseBuilder: (_request, ctx) => rateLimitProblem(ctx),
         });
         await byTenant.register(async (byCaller) => {
@@ -169,7 +181,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
             max: limits.perCaller,
             timeWindow: limits.windowMs,
             keyGenerator: (request) => `caller:${request.caller?.tenantId ?? ''}:${request.caller?.method ?? ''}:${request.caller?.id ?? ''}`,
-            onExceeded: (request) => recordExceeded(request, 'caller'),
+            onExceeded: (request, key) => recordExceeded(request, 'caller', key),
             errorResponseBuilder: (_request, ctx) => rateLimitProblem(ctx),
           });
           await byCaller.register(fastifyMultipart, { limits: { fileSize: limits.fileBytes, files: limits.files, fields: 10, fieldSize: limits.bodyBytes, parts: limits.files + 10, headerPairs: 100 } });

@@ -105,7 +105,7 @@ export function createAuthenticator(metis: CredentialClient, verify: TokenVerifi
         const method = request.headers[KEY_HEADER] !== undefined ? 'api-key' : request.headers.authorization !== undefined ? 'bearer' : 'none';
         request.log.warn({ event: 'AUTHENTICATION_FAILED', method, reason: error.message }, 'credential refused');
         await metis
-          .recordSecurityEvent({ type: 'AUTHENTICATION_FAILED', payload: { method, reason: error.message, route: request.routeOptions.url ?? null, ip: request.ip } })
+          .recordSecurityEvent({ type: 'AUTHENTICATION_FAILED', payload: { method, reason: error.message, route: request.routeOptions.url ?? null } })
           .catch((failure: unknown) => request.log.error({ err: failure }, 'the AUTHENTICATION_FAILED event could not be recorded'));
       }
       throw error;

@@ -49,6 +49,7 @@ async function readParts(request: FastifyRequest, fields: Record<string, string>
     seen.add(part.fieldname);
     if (part.type === 'field') {
       if (typeof part.value !== 'string') throw new Problem(400, 'VALIDATION_FAILED', `the field ${JSON.stringify(part.fieldname)} is not text`);
+      if (part.valueTruncated) throw new Problem(413, 'PAYLOAD_TOO_LARGE', `the field ${JSON.stringify(part.fieldname)} is longer than allowed`);
       fields[part.fieldname] = part.value;
       continue;
     }

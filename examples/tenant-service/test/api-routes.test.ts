@@ -82,8 +82,11 @@ describe('journeys', () => {
     const fromZenith = await call(service.url, 'GET', `/v1/journeys/kyc/${applicantId}`, { key: zenithKey });
     assert.equal(fromZenith.status, 404, "another tenant's journey is not found, not forbidden");
     assert.equal(fromZenith.body['code'], 'NOT_FOUND');
+    // Applicant ids are the tenant's own: zenith's step goes to zenith's applicant of that id, whose
+    // journey has not started, and is refused there; acme's journey is not touched.
     const stepFromZenith = await call(service.url, 'POST', `/v1/journeys/kyc/${applicantId}/steps`, { key: zenithKey, json: { step: 'provide_pan_details', data: { pan_number: 'ABCPS1234K' } } });
-    assert.notEqual(stepFromZenith.status, 200);
+    assert.equal(stepFromZenith.status, 422, stepFromZenith.text);
+    assert.equal((await call(service.url, 'GET', `/v1/journeys/kyc/${applicantId}`, { key: zenithKey })).status, 404, 'and no zenith journey was started by the refused step');
     const still = await service.metis.tenant(ACME).journeys.get(applicantId, 'kyc');
     assert.equal(still.state, 'provide_aadhar_details', "zenith's request changed nothing in acme's journey");
   });

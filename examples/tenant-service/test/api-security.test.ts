@@ -194,6 +194,28 @@ describe('refused steps', () => {
   });
 });
 
+describe('malformed steps', () => {
+  test('no body, a text body, data nested too deep, a typed document id from an applicant: 4xx, nothing stored', async () => {
+    const applicantId = uniqueId('applicant');
+    const path = `/v1/journeys/kyc/${applicantId}/steps`;
+    const token = await service.token(ACME, ['applicant'], applicantId);
+    const before = await tenantCounts();
+    const empty = await call(service.url, 'POST', path, { key: acmeKey });
+    assert.equal(empty.status, 415, empty.text);
+    const text = await call(service.url, 'POST', path, { key: acmeKey, body: 'step=provide_personal_details', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.status, 415, text.text);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = [deep];
+    const nested = await call(service.url, 'POST', path, { key: acmeKey, json: { step: 'provide_personal_details', data: { name: deep } } });
+    assert.equal(nested.status, 400, nested.text);
+    assert.equal((nested.body['errors'] as { code: string }[])[0]?.code, 'TOO_DEEP');
+    const typedDocument = await call(service.url, 'POST', path, { token, json: { step: 'provide_pan_details', data: { pan_number: 'ABCPS1234K', pan_image: { document_id: '6f1c1f0e-7d4b-4c55-9a51-3a1d2b9e0c11', bytes: 50_000 } } } });
+    assert.equal(typedDocument.status, 400, typedDocument.text);
+    assert.equal((typedDocument.body['errors'] as { code: string }[])[0]?.code, 'DOCUMENT_NOT_UPLOADED');
+    assert.deepEqual(await tenantCounts(), before);
+  });
+});
+
 describe('hostile input', () => {
   test('ids with .., slashes or control characters are refused before anything runs', async () => {
     const before = await tenantCounts();

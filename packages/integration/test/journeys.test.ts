@@ -150,7 +150,7 @@ describe('KYC journeys on the real Temporal server', () => {
         return true;
       });
     };
-    // The first step is refused: the journey exists (update-with-start) but holds no step.
+    // The first step is refused before any workflow starts.
     await rejects('provide_personal_details', { ...personal, email: 'not-an-email' }, ['email_format'], { asOf: AS_OF });
     await kyc.submit(applicant, 'kyc', 'provide_personal_details', personal, { asOf: AS_OF });
     await rejects('provide_pan_details', { pan_number: 'ABCDE1234' }, ['pan_format', 'required']);

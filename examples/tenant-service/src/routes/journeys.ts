@@ -45,8 +45,40 @@ function documentFieldsOf(config: unknown): Set<string> {
   return new Set(Object.entries(fields).flatMap(([name, spec]) => (isPlainObject(spec) && spec['type'] === 'document' ? [name] : [])));
 }
 
-async function readStep(request: FastifyRequest, documentFields: Set<string>): Promise<{ body: StepBody; documents: Record<string, StepDocument> }> {
-  if (!request.isMultipart()) return { body: request.body as StepBody, documents: {} };
+/** How deep a step's `data` may nest. */
+const MAX_DATA_DEPTH = 16;
+
+function depthOf(value: unknown, limit: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, limit - 1));
+  return deepest + 1;
+}
+
+function checkData(data: JsonObject, documentFields: Set<string>, fromFiles: Set<string>, caller: Caller): void {
+  if (Object.keys(data).length > 200) throw new Problem(400, 'VALIDATION_FAILED', 'data has more than 200 fields', { fieldErrors: [{ field: 'data', code: 'TOO_MANY_FIELDS', message: 'at most 200 fields' }] });
+  if (depthOf(data, MAX_DATA_DEPTH + 1) > MAX_DATA_DEPTH) {
+    throw new Problem(400, 'VALIDATION_FAILED', `data nests deeper than ${MAX_DATA_DEPTH} levels`, { fieldErrors: [{ field: 'data', code: 'TOO_DEEP', message: `at most ${MAX_DATA_DEPTH} levels` }] });
+  }
+  // A document field names an upload: an applicant's comes from a file of the same request, never
+  // from an id typed into the data (which could be another applicant's document).
+  if (caller.applicantId === undefined) return;
+  const typed = Object.keys(data).filter((f) => documentFields.has(f) && !fromFiles.has(f));
+  if (typed.length > 0) {
+    throw new Problem(400, 'VALIDATION_FAILED', 'send documents as files of the step', {
+      fieldErrors: typed.map((field) => ({ field, code: 'DOCUMENT_NOT_UPLOADED', message: 'attach the image as a file part' })),
+    });
+  }
+}
+
+async function readStep(request: FastifyRequest, documentFields: Set<string>, caller: Caller): Promise<{ body: StepBody; documents: Record<string, StepDocument> }> {
+  if (!request.isMultipart()) {
+    if (!isPlainObject(request.body)) throw new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the step as application/json or multipart/form-data');
+    const body = request.body as unknown as StepBody;
+    checkData(body.data ?? {}, documentFields, new Set(), caller);
+    return { body, documents: {} };
+  }
   const { fields, files } = await readMultipart(request);
   const unknown = Object.keys(fields).filter((f) => !['step', 'data', 'next', 'asOf'].includes(f));
   if (unknown.length > 0) throw new Problem(400, 'VALIDATION_FAILED', `unknown form fields: ${unknown.join(', ')}`);
@@ -72,6 +104,7 @@ async function readStep(request: FastifyRequest, documentFields: Set<string>): P
     }
     documents[file.field] = { kind: documentKindOfField(file.field), body: file.body, contentType: file.contentType };
   }
+  checkData(data as JsonObject, documentFields, new Set(Object.keys(documents)), caller);
   const { next, asOf } = fields;
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Problem(400, 'VALIDATION_FAILED', 'asOf is not a date', { fieldErrors: [{ field: 'asOf', code: 'INVALID_DATE', message: 'send YYYY-MM-DD' }] });
   return { body: { step, data: data as JsonObject, ...(next !== undefined ? { next } : {}), ...(asOf !== undefined ? { asOf } : {}) }, documents };
@@ -157,11 +190,12 @@ export function journeyRoutes(app: FastifyInstance, context: RouteContext): void
       const { type, applicantId } = request.params;
       if (!speaksFor(caller, applicantId)) throw notFound('the journey');
       const config = configOf(context, caller, type);
-      const { body, documents } = await readStep(request, documentFieldsOf(config));
+      const { body, documents } = await readStep(request, documentFieldsOf(config), caller);
       if (body.asOf !== undefined && !caller.roles.includes('service')) throw new Problem(403, 'FORBIDDEN', "only a service key may date a step; the service dates an applicant's steps itself");
       return context.metis.tenant(caller.tenantId).journeys.submit(applicantId, type, body.step, body.data ?? {}, {
         actor: caller.actor,
         asOf: body.asOf ?? today(),
+        queryTimeoutMs: context.queryTimeoutMs,
         ...(Object.keys(documents).length > 0 ? { documents } : {}),
         ...(body.next !== undefined ? { next: body.next } : {}),
       });

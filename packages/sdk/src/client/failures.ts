@@ -24,7 +24,7 @@ export function explainUpdateFailure(error: unknown): unknown {
 export function explainWorkflowFailure(error: unknown): unknown {
   if (!(error instanceof WorkflowFailedError)) return error;
   for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure && cause.type) return new MetisError(cause.type, cause.message, { cause: error });
+    if (cause instanceof ApplicationFailure && cause.type && /^[A-Z][A-Z0-9_]+$/.test(cause.type)) return new MetisError(cause.type, cause.message, { cause: error });
   }
   return error;
 }

@@ -1,8 +1,8 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { DocumentKind } from '@metis/activities/storage';
-import { BUILT_IN_AUTOMATIONS, createJourney, JourneyStepError, snapshotOfView } from '@metis/fsm';
-import type { Journey, JourneyConfigInput, JsonObject } from '@metis/fsm';
+import { BUILT_IN_AUTOMATIONS, createJourney, JourneySnapshotError, JourneyStepError, snapshotOfView } from '@metis/fsm';
+import type { Journey, JourneyConfigInput, JourneyEventInput, JsonObject, PersistedJourney } from '@metis/fsm';
 import {
   journeyMigrateUpdate,
   journeyQuery,
@@ -18,6 +18,16 @@ import { JourneyDoneError, JourneyNotFoundError, JourneyTypeUnknownError, StepRe
 import type { TenantDocuments } from './documents-client.ts';
 import { explainUpdateFailure, isNotFound, orNotFound, QUERY_TIMEOUT_MS, queryWithin, workflowStatus } from './failures.ts';
 import type { TenantPriority } from './fairness.ts';
+
+/** Check an event on a snapshot with the journey's machine; a refusal is a `StepRejectedError`. */
+function assertStepOn(journey: Journey, snapshot: PersistedJourney, event: JourneyEventInput): void {
+  try {
+    journey.assertStep(snapshot, event);
+  } catch (error) {
+    if (error instanceof JourneyStepError) throw new StepRejectedError(error.message, error.errors);
+    throw error;
+  }
+}
 
 /** The document id a step's pre-check gives a file not uploaded yet. */
 const PLACEHOLDER_DOCUMENT_ID = '00000000-0000-4000-8000-000000000000';
@@ -42,6 +52,8 @@ export interface SubmitOptions {
   readonly next?: string;
   /** When it happened (ISO 8601), for date rules. */
   readonly asOf?: string;
+  /** How long the check of a step with documents may wait for the journey's state (default 10 s). */
+  readonly queryTimeoutMs?: number;
 }
 
 /** An operator's action on a journey. */
@@ -107,6 +119,15 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       } catch (error) {
         if (!start || !isNotFound(error)) throw error;
       }
+      // A first step the journey would refuse starts no workflow: it is checked on the initial
+      // snapshot here (a journey that has finished answers as finished, whatever the step).
+      try {
+        assertStepOn(journey, journey.initial(), request.event);
+      } catch (refusal) {
+        const status = await workflowStatus(client.workflow.getHandle(workflowId));
+        if (status !== undefined && status !== 'RUNNING') throw new JourneyDoneError(workflowId);
+        throw refusal;
+      }
       const startWorkflowOperation = new WithStartWorkflowOperation(journeyWorkflow, {
         workflowId,
         taskQueue: taskQueueName('interactive', prefix),
@@ -135,24 +156,26 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
   const precheck = async (applicantId: string, journeyType: string, step: string, data: JsonObject, options: SubmitOptions): Promise<void> => {
     const journey = journeyFor(journeyType);
     const workflowId = journeyWorkflowId(tenantId, journeyType, applicantId);
-    const view = await getView(applicantId, journeyType).catch((error: unknown) => {
+    const view = await getView(applicantId, journeyType, options.queryTimeoutMs !== undefined ? { timeoutMs: options.queryTimeoutMs } : {}).catch((error: unknown) => {
       if (error instanceof JourneyNotFoundError) return undefined;
       throw error;
     });
     if (view?.status === 'done') throw new JourneyDoneError(workflowId);
     // A journey on another config version is checked by its workflow only.
     if (view && view.version !== journey.version) return;
-    const snapshot = view ? snapshotOfView(view) : journey.initial();
+    let snapshot: PersistedJourney;
+    try {
+      snapshot = view ? journey.validateSnapshot(snapshotOfView(view)) : journey.initial();
+    } catch (error) {
+      // A view the machine cannot take as a snapshot is left to the workflow to check.
+      if (error instanceof JourneySnapshotError) return;
+      throw error;
+    }
     const placeholders: JsonObject = {};
     for (const [field, doc] of Object.entries(options.documents ?? {})) {
       placeholders[field] = { ...doc.metadata, document_id: PLACEHOLDER_DOCUMENT_ID, kind: doc.kind, bytes: doc.body.byteLength, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
     }
-    try {
-      journey.assertStep(snapshot, { type: 'SUBMIT', state: step, data: { ...data, ...placeholders }, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) });
-    } catch (error) {
-      if (error instanceof JourneyStepError) throw new StepRejectedError(error.message, error.errors);
-      throw error;
-    }
+    assertStepOn(journey, snapshot, { type: 'SUBMIT', state: step, data: { ...data, ...placeholders }, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) });
   };
 
   return {

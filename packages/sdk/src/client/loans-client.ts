@@ -5,7 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { withTenant } from '@metis/activities/storage';
 import type { LoanApplication, StoredDecision } from '@metis/activities/loans';
 import type { LlmProgress, StoredReviewBrief } from '@metis/activities/llm';
-import { loadReviewBrief } from '@metis/activities/review-briefs';
+import { loadReviewBriefs } from '@metis/activities/review-briefs';
 import type { LoanStatus, MetisDatabase } from '@metis/activities/storage';
 import { LOAN_DECISION_PENDING, loanDecisionUpdate, loanProcessingWorkflow, loanQuery, loanReviewUpdate, loanWorkflowId, metisSearchAttributes, taskQueueName } from '@metis/workflows';
 import type { LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';
@@ -71,28 +71,29 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
       () => new LoanNotFoundError(workflowId),
     );
   };
+  const list: TenantLoans['list'] = async (filter = {}) => {
+    const { status } = filter;
+    if (status !== undefined && !(LOAN_STATUSES as readonly string[]).includes(status)) {
+      throw new InvalidArgumentError('INVALID_LOAN_FILTER', `unknown loan status ${JSON.stringify(String(status).slice(0, 64))}`, `Use one of ${LOAN_STATUSES.join(', ')}`);
+    }
+    const limit = filter.limit ?? LOAN_LIST_LIMITS.default;
+    if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError('INVALID_LOAN_FILTER', `limit must be a positive whole number, got ${String(limit)}`);
+    const rows = await withTenant(db, tenantId, (trx) => {
+      let query = trx.selectFrom('loan_applications').select(['application_id', 'applicant_id', 'amount', 'status', 'created_at', 'decided_at']);
+      if (status !== undefined) query = query.where('status', '=', status);
+      return query.orderBy('created_at', 'desc').orderBy('application_id', 'desc').limit(Math.min(limit, LOAN_LIST_LIMITS.max)).execute();
+    });
+    return rows.map((r) => ({
+      applicationId: r.application_id,
+      applicantId: r.applicant_id,
+      amount: Number(r.amount),
+      status: r.status,
+      createdAt: new Date(r.created_at).toISOString(),
+      decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+    }));
+  };
   return {
-    async list(filter = {}) {
-      const { status } = filter;
-      if (status !== undefined && !(LOAN_STATUSES as readonly string[]).includes(status)) {
-        throw new InvalidArgumentError('INVALID_LOAN_FILTER', `unknown loan status ${JSON.stringify(String(status).slice(0, 64))}`, `Use one of ${LOAN_STATUSES.join(', ')}`);
-      }
-      const limit = filter.limit ?? LOAN_LIST_LIMITS.default;
-      if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError('INVALID_LOAN_FILTER', `limit must be a positive whole number, got ${String(limit)}`);
-      const rows = await withTenant(db, tenantId, (trx) => {
-        let query = trx.selectFrom('loan_applications').select(['application_id', 'applicant_id', 'amount', 'status', 'created_at', 'decided_at']);
-        if (status !== undefined) query = query.where('status', '=', status);
-        return query.orderBy('created_at', 'desc').orderBy('application_id', 'desc').limit(Math.min(limit, LOAN_LIST_LIMITS.max)).execute();
-      });
-      return rows.map((r) => ({
-        applicationId: r.application_id,
-        applicantId: r.applicant_id,
-        amount: Number(r.amount),
-        status: r.status,
-        createdAt: new Date(r.created_at).toISOString(),
-        decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
-      }));
-    },
+    list,
     async apply(application) {
       if (!policy) throw new MetisError('LOAN_POLICY_MISSING', `tenant ${tenantId} has no loan policy`, { hint: "Add `loanPolicy` to the tenant's definition" });
       if (!(application.amount > 0) || !Number.isInteger(application.tenureMonths) || application.tenureMonths <= 0) {
@@ -173,8 +174,9 @@ export function tenantLoans(client: Client, db: Kysely<MetisDatabase>, tenantId:
       }
     },
     async reviews(options = {}) {
-      const waiting = await this.list({ status: 'manual_review', ...(options.limit !== undefined ? { limit: options.limit } : {}) });
-      return Promise.all(waiting.map(async (loan) => ({ ...loan, brief: (await loadReviewBrief(db, tenantId, loan.applicationId)) ?? null })));
+      const waiting = await list({ status: 'manual_review', ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+      const briefs = await loadReviewBriefs(db, tenantId, waiting.map((loan) => loan.applicationId));
+      return waiting.map((loan) => ({ ...loan, brief: briefs.get(loan.applicationId) ?? null }));
     },
     async brief(applicationId) {
       const { brief } = await get(applicationId);
