@@ -1,7 +1,11 @@
 // @metis-bench needs-stack
 // P2: loan workflows per second with fast (in-memory) activities against a raw Temporal
 // workflow running the same activities as no-ops, same server, same run; then 1,000 concurrent
-// journeys and the step latency while they are all open.
+// journeys and the step latency while they are all open; then loans per second on one worker
+// process and on two.
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { LoanApplication } from '@metis/activities/loans';
@@ -18,6 +22,28 @@ import { ms, pool, quantile } from './support/stats.ts';
 const LOANS = Number(process.env['P2_LOANS'] ?? 200);
 const JOURNEYS = Number(process.env['P2_JOURNEYS'] ?? 1000);
 const ROUNDS = 2;
+const PROCESS_LOANS = Number(process.env['P2_PROCESS_LOANS'] ?? 200);
+const WORKER_SCRIPT = fileURLToPath(new URL('./support/loan-worker-process.ts', import.meta.url));
+
+/** Start a worker process on the task queues of `prefix`; resolve once it polls. */
+async function startWorkerProcess(prefix: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--conditions=metis-source', WORKER_SCRIPT], { env: { ...process.env, BENCH_TASK_QUEUE_PREFIX: prefix, METIS_METRICS_ADDRESS: 'off' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  await new Promise<void>((ready, failed) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('worker ready')) ready();
+    });
+    child.once('exit', (code) => failed(new Error(`worker process exited with ${code} before it was ready`)));
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = testConfig({ temporal: { taskQueuePrefix: uniqueId('p2') } });
@@ -96,8 +122,36 @@ await pool(applicants, 20, async (a) => {
 const stepSeconds = (performance.now() - t0) / 1000;
 console.log(`  ${JOURNEYS} concurrent KYC journeys: started in ${startSeconds.toFixed(1)} s; second step on each, 20 in flight: p50 ${ms(quantile(stepTimes, 0.5))}  p95 ${ms(quantile(stepTimes, 0.95))}  p99 ${ms(quantile(stepTimes, 0.99))}  (${(JOURNEYS / stepSeconds).toFixed(0)} steps/s)`);
 
+// Loans per second on one worker process, then on two on the same task queues: every loan decided
+// once in both. Two cores: the point is that nothing is lost, not the speed-up.
+const processQueues = uniqueId('p2-procs');
+async function processRound(processes: number): Promise<{ rate: number; decided: number }> {
+  const children = await Promise.all([...Array(processes).keys()].map(() => startWorkerProcess(processQueues)));
+  try {
+    const outcomes = new Map<string, string>();
+    const t = performance.now();
+    await pool([...Array(PROCESS_LOANS).keys()], 50, async (i) => {
+      const app = application(i);
+      const handle = await metisClient.workflow.start(loanProcessingWorkflow, {
+        workflowId: loanWorkflowId(acme.tenantId, app.applicationId),
+        taskQueue: taskQueueName('default', processQueues),
+        args: [{ tenantId: acme.tenantId, application: app, policy: { ruleSet: acme.ruleSet, mode: 'parallel' } }],
+      });
+      const view = (await handle.result()) as { decision: { outcome: string } | null };
+      outcomes.set(app.applicationId, view.decision?.outcome ?? 'none');
+    });
+    const rate = PROCESS_LOANS / ((performance.now() - t) / 1000);
+    return { rate, decided: [...outcomes.values()].filter((o) => o !== 'none').length };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+  }
+}
+await workers.shutdown();
+const one = await processRound(1);
+const two = await processRound(2);
+console.log(`  worker processes (${PROCESS_LOANS} loans, 50 in flight, ${availableParallelism()} cores): one ${one.rate.toFixed(1)} loans/s (${one.decided}/${PROCESS_LOANS} decided), two on the same queues ${two.rate.toFixed(1)} loans/s (${two.decided}/${PROCESS_LOANS} decided), ×${(two.rate / one.rate).toFixed(2)}`);
+
 await rawWorker.shutdown();
 await metis.close();
-await workers.shutdown();
 await client.connection.close();
 console.log(`P2 ratio=${(metisRate / rawRate).toFixed(2)} target>=0.9`);
