@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
+import { MetisError } from '../errors.ts';
 import type { Kysely } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import type { MetisDatabase } from '../storage/db/schema.ts';
@@ -57,9 +58,19 @@ export function createDocumentActivities(deps: DocumentActivityDeps): DocumentAc
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidObjectKey');
       }
-      const info = await deps.objects.stat(input.objectKey);
+      // The store's typed errors (OBJECT_STORE_UNREACHABLE, …) keep their code as the failure's type,
+      // retried by the workflow's policy and told to the caller as that code if it gives up.
+      const stored = async <T>(read: () => Promise<T>): Promise<T> => {
+        try {
+          return await read();
+        } catch (error) {
+          if (error instanceof MetisError) throw ApplicationFailure.create({ message: error.message, type: error.code, nonRetryable: false, cause: error });
+          throw error;
+        }
+      };
+      const info = await stored(() => deps.objects.stat(input.objectKey));
       if (!info) throw ApplicationFailure.nonRetryable(`no object at ${input.objectKey}`, 'DocumentMissing');
-      const bytes = await deps.objects.get(input.objectKey);
+      const bytes = await stored(() => deps.objects.get(input.objectKey));
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       return withTenant(deps.db, input.tenantId, async (trx) => {
         await trx

@@ -20,11 +20,14 @@ export function explainUpdateFailure(error: unknown): unknown {
   return error;
 }
 
+// Failure types that only name a JavaScript error class, not what went wrong.
+const GENERIC_ERROR_TYPES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError', 'ApplicationFailure']);
+
 /** Turn a workflow that failed with a typed ApplicationFailure (its own, or an activity's) into a `MetisError` of that type; return other errors unchanged. */
 export function explainWorkflowFailure(error: unknown): unknown {
   if (!(error instanceof WorkflowFailedError)) return error;
   for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure && cause.type && /^[A-Z][A-Z0-9_]+$/.test(cause.type)) return new MetisError(cause.type, cause.message, { cause: error });
+    if (cause instanceof ApplicationFailure && cause.type && /^[A-Za-z][A-Za-z0-9_]+$/.test(cause.type) && !GENERIC_ERROR_TYPES.has(cause.type)) return new MetisError(cause.type, cause.message, { cause: error });
   }
   return error;
 }
