@@ -5,7 +5,7 @@ import type { ObjectStore } from '@metis/activities/storage';
 import { isTenantId } from '@metis/activities/tenancy';
 import { createMetis, loadConfigFromEnv } from '@metis/sdk';
 import type { AnalyticsSchedule, AnalyticsScheduleOptions } from '@metis/sdk';
-import { parseArguments } from './parse-arguments.ts';
+import { parseSubcommand } from './parse-arguments.ts';
 
 /** What the command needs from its host: writing lines and files, and reaching the servers. */
 export interface AnalyticsCommandIo {
@@ -89,28 +89,14 @@ export function formatReport(report: AnalyticsReport): string[] {
 
 /** Run `metis analytics export|report|schedule`; return the exit code. */
 export async function runAnalyticsCommand(args: string[], io: AnalyticsCommandIo): Promise<number> {
-  const [command = '', ...rest] = args[0] === 'analytics' ? args.slice(1) : args;
+  const parsed = parseSubcommand('analytics', args[0] === 'analytics' ? args.slice(1) : args, { options: OPTIONS, accepts: ACCEPTS, usage: USAGE }, io);
+  if (!parsed.ok) return parsed.exitCode;
+  const { command, values } = parsed;
   const usage = (problem: string): number => {
-    io.stderr(`metis analytics${command && Object.hasOwn(ACCEPTS, command) ? ` ${command}` : ''}: ${problem}`);
+    io.stderr(`metis analytics ${command}: ${problem}`);
     io.stderr(USAGE);
     return 2;
   };
-  if (command === '--help' || command === '-h') {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const accepts = ACCEPTS[command];
-  if (!accepts) return usage(command ? `unknown command "${command}"` : 'missing command');
-  const result = parseArguments({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
-  if (!result.ok) return usage(result.problem);
-  const { values } = result.parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const given = Object.entries(values).filter(([name, value]) => name !== 'help' && value !== undefined && value !== false);
-  const extra = given.find(([name]) => !accepts.includes(name));
-  if (extra) return usage(`option --${extra[0]} does not apply`);
   const tenantIds = values.tenant ?? [];
   const invalid = tenantIds.find((t) => !isTenantId(t));
   if (invalid !== undefined) return usage(`invalid tenant id ${JSON.stringify(invalid)}`);

@@ -4,7 +4,7 @@ import { isTenantId } from '@metis/activities/tenancy';
 import { API_KEY_ROLES, isApiKeyRole, loadConfigFromEnv } from '@metis/sdk';
 import type { ApiKeyInfo } from '@metis/sdk';
 import { tenantApiKeys } from '@metis/sdk/internal';
-import { parseArguments } from './parse-arguments.ts';
+import { parseSubcommand } from './parse-arguments.ts';
 
 /** What `metis keys` needs from its host. */
 export interface KeysCommandIo {
@@ -49,27 +49,14 @@ function describeKey(k: ApiKeyInfo): string {
 
 /** Run `metis keys create|revoke|list`; return the exit code. */
 export async function runKeysCommand(args: string[], io: KeysCommandIo): Promise<number> {
-  const [command = '', ...rest] = args;
+  const parsed = parseSubcommand('keys', args, { options: OPTIONS, accepts: ACCEPTS, usage: USAGE }, io);
+  if (!parsed.ok) return parsed.exitCode;
+  const { command, values } = parsed;
   const usage = (problem: string): number => {
-    io.stderr(`metis keys${Object.hasOwn(ACCEPTS, command) ? ` ${command}` : ''}: ${problem}`);
+    io.stderr(`metis keys ${command}: ${problem}`);
     io.stderr(USAGE);
     return 2;
   };
-  if (command === '--help' || command === '-h') {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const accepts = ACCEPTS[command];
-  if (!accepts) return usage(command ? `unknown command "${command}"` : 'missing command');
-  const result = parseArguments({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
-  if (!result.ok) return usage(result.problem);
-  const { values } = result.parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const extra = Object.entries(values).find(([name, value]) => name !== 'help' && value !== undefined && !accepts.includes(name));
-  if (extra) return usage(`option --${extra[0]} does not apply`);
   const tenantId = values.tenant;
   if (tenantId === undefined) return usage('--tenant is required');
   if (!isTenantId(tenantId)) return usage(`invalid tenant id ${JSON.stringify(tenantId)}`);

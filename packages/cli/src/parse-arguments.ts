@@ -19,3 +19,44 @@ export function parseArguments<T extends ParseArgsConfig & { readonly strict: tr
     return { ok: false, problem: error.message.replace(/\.? To specify a positional argument starting with a '-'.*$/s, '').replace(/\s*\n\s*/g, ' ') };
   }
 }
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The options of a subcommand as parsed, or the exit code to return at once (help printed: 0; usage error printed: 2). */
+export type ParsedSubcommand<O extends Options> =
+  | { readonly ok: true; readonly command: string; readonly values: ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>['values'] }
+  | { readonly ok: false; readonly exitCode: number };
+
+/**
+ * Parse `metis <group> <command> [options]`: the command must be one of `accepts`, its options those
+ * it accepts; `--help` prints the usage. Usage errors are printed with the usage, as `metis <group> <command>: <problem>`.
+ */
+export function parseSubcommand<O extends Options>(
+  group: string,
+  args: readonly string[],
+  spec: { readonly options: O; readonly accepts: Readonly<Record<string, readonly string[]>>; readonly usage: string },
+  io: { stdout(line: string): void; stderr(line: string): void },
+): ParsedSubcommand<O> {
+  const [command = '', ...rest] = args;
+  const usage = (problem: string): ParsedSubcommand<O> => {
+    io.stderr(`metis ${group}${command && Object.hasOwn(spec.accepts, command) ? ` ${command}` : ''}: ${problem}`);
+    io.stderr(spec.usage);
+    return { ok: false, exitCode: 2 };
+  };
+  if (command === '--help' || command === '-h') {
+    io.stdout(spec.usage);
+    return { ok: false, exitCode: 0 };
+  }
+  const accepts = spec.accepts[command];
+  if (!accepts) return usage(command ? `unknown command "${command}"` : 'missing command');
+  const result = parseArguments({ args: rest, options: spec.options, strict: true, allowPositionals: false });
+  if (!result.ok) return usage(result.problem);
+  const values = result.parsed.values;
+  if ((values as Record<string, unknown>)['help'] === true) {
+    io.stdout(spec.usage);
+    return { ok: false, exitCode: 0 };
+  }
+  const extra = Object.entries(values).find(([name, value]) => name !== 'help' && value !== undefined && value !== false && !accepts.includes(name));
+  if (extra) return usage(`option --${extra[0]} does not apply`);
+  return { ok: true, command, values };
+}
