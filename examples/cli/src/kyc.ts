@@ -7,9 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { DocumentKind } from '@metis/activities/storage';
 import type { JsonObject, JsonValue } from '@metis/fsm';
-import { JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
+import { documentKindForField, JourneyNotFoundError, MetisError, StepRejectedError } from '@metis/sdk';
 import type { JourneyView, TenantClient, VerificationCheck } from '@metis/sdk';
 import { parseOptions } from './args.ts';
 import { startExampleStack } from './example-stack.ts';
@@ -38,7 +37,7 @@ function showVerification(view: JourneyView): void {
 
 async function documentMetadata(tenant: TenantClient, field: string, path: string): Promise<JsonObject> {
   const body = new Uint8Array(await readFile(resolve(path)));
-  const kind: DocumentKind = field.startsWith('pan') ? 'pan' : field.startsWith('aadhar') ? 'aadhar' : field.startsWith('bank') ? 'bank-statements' : 'other';
+  const kind = documentKindForField(field);
   const mime = MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
   const doc = await tenant.documents.upload({ kind, body, contentType: mime });
   console.log(`  uploaded ${path} → ${doc.objectKey}`);

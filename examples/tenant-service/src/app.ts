@@ -147,6 +147,15 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
       .catch((failure: unknown) => request.log.error({ err: failure }, 'the RATE_LIMIT_EXCEEDED event could not be recorded'));
   };
 
+  // The settings of one limit: its budget, what it counts by, its event and its problem.
+  const limit = (scope: 'caller' | 'tenant' | 'address', max: number, keyOf: (request: FastifyRequest) => string) => ({
+    max,
+    timeWindow: limits.windowMs,
+    keyGenerator: (request: FastifyRequest) => `${scope}:${keyOf(request)}`,
+    onExceeded: (request: FastifyRequest, key: string) => recordExceeded(request, scope, key),
+    errorResponseBuilder: (_request: FastifyRequest, ctx: { after: string }) => rateLimitProblem(ctx),
+  });
+
   // One limiter per scope (the plugin runs one limit per registration): by address before the
   // credential is read, then by tenant and by caller once it is known.
   await app.register(
@@ -154,36 +163,16 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
       await v1.register(fastifyRateLimit, { global: false });
       v1.addHook(
         'onRequest',
-        v1.rateLimit({
-          max: limits.perAddress,
-          timeWindow: limits.windowMs,
-          keyGenerator: (request) => `address:${normalizeIP(request.ip)}`,
-          onExceeded: (request, key) => recordExceeded(request, 'address', key),
-          errorResponseBuilder: (_request, ctx) => rateLimitProblem(ctx),
-        }),
+        v1.rateLimit(limit('address', limits.perAddress, (request) => normalizeIP(request.ip))),
       );
       v1.addHook('onRequest', async (request) => {
         request.caller = await authenticate(request);
       });
       await v1.register(async (byTenant) => {
-        await byTenant.register(fastifyRateLimit, {
-          global: true,
-          max: limits.perTenant,
-          timeWindow: limits.windowMs,
-          // People and the lender's own keys have separate tenant budgets: applicants cannot spend the backend's.
-          keyGenerator: (request) => `tenant:${request.caller?.tenantId ?? ''}:${request.caller?.method ?? ''}`,
-          onExceeded: (request, key) => recordExceeded(request, 'tenant', key),
-          errorResponseBuilder: (_request, ctx) => rateLimitProblem(ctx),
-        });
+        // People and the lender's own keys have separate tenant budgets: applicants cannot spend the backend's.
+        await byTenant.register(fastifyRateLimit, { global: true, ...limit('tenant', limits.perTenant, (request) => `${request.caller?.tenantId ?? ''}:${request.caller?.method ?? ''}`) });
         await byTenant.register(async (byCaller) => {
-          await byCaller.register(fastifyRateLimit, {
-            global: true,
-            max: limits.perCaller,
-            timeWindow: limits.windowMs,
-            keyGenerator: (request) => `caller:${request.caller?.tenantId ?? ''}:${request.caller?.method ?? ''}:${request.caller?.id ?? ''}`,
-            onExceeded: (request, key) => recordExceeded(request, 'caller', key),
-            errorResponseBuilder: (_request, ctx) => rateLimitProblem(ctx),
-          });
+          await byCaller.register(fastifyRateLimit, { global: true, ...limit('caller', limits.perCaller, (request) => `${request.caller?.tenantId ?? ''}:${request.caller?.method ?? ''}:${request.caller?.id ?? ''}`) });
           await byCaller.register(fastifyMultipart, { limits: { fileSize: limits.fileBytes, files: limits.files, fields: 10, fieldSize: limits.bodyBytes, parts: limits.files + 10, headerPairs: 100 } });
           journeyRoutes(byCaller, context);
           documentRoutes(byCaller, context);

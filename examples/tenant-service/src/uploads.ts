@@ -1,7 +1,6 @@
 // Multipart bodies: every part read within the size limits, every file sniffed, and anything that
 // is not a JPEG or PNG image refused before a byte is stored.
 import type { FastifyRequest } from 'fastify';
-import type { DocumentKind } from '@metis/sdk';
 import { Problem } from './problems.ts';
 
 /** A file read from a multipart body, its type taken from its bytes. */
@@ -62,16 +61,4 @@ async function readParts(request: FastifyRequest, fields: Record<string, string>
     }
     files.push({ field: part.fieldname, body, contentType });
   }
-}
-
-/** The document kinds a caller may name. */
-export const DOCUMENT_KIND_NAMES: readonly DocumentKind[] = ['pan', 'aadhar', 'bank-statements', 'photo', 'other'];
-
-/** Return the folder a document field's file goes to under the tenant's prefix. */
-export function documentKindOfField(field: string): DocumentKind {
-  if (field.startsWith('pan')) return 'pan';
-  if (field.startsWith('aadhar') || field.startsWith('aadhaar')) return 'aadhar';
-  if (field.startsWith('bank')) return 'bank-statements';
-  if (field.startsWith('photo') || field.startsWith('selfie')) return 'photo';
-  return 'other';
 }

@@ -3,6 +3,7 @@
 export { createMetis } from './client/create-metis.ts';
 export type { CreateMetisOptions, Metis, TenantClient, TenantDefinition } from './client/create-metis.ts';
 export { DEFAULT_FAIRNESS_WEIGHT, FAIRNESS_WEIGHT_RANGE } from './client/fairness.ts';
+export { documentKindForField } from './client/documents-client.ts';
 export type { DocumentUpload, TenantDocuments, UploadedDocument } from './client/documents-client.ts';
 export type { JourneySummary, OperatorAction, StepDocument, SubmitOptions, TenantJourneys } from './client/journeys-client.ts';
 export { LOAN_LIST_LIMITS, LOAN_STATUSES } from './client/loans-client.ts';
@@ -27,6 +28,7 @@ export { ConfigurationError, InvalidTenantIdError, MetisError, ObjectKeyError, O
 export { verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER } from '@metis/activities/notify';
 export type { CreditSummary, DocumentCheck, EmploymentType, LoanApplicant, LoanApplication, RiskAssessment, RiskCategory, StoredDecision } from '@metis/activities/loans';
 export type { LlmProgress, ReviewBrief, ReviewBriefFlag, StoredReviewBrief } from '@metis/activities/llm';
+export { DOCUMENT_KINDS } from '@metis/activities/storage';
 export type { DocumentKind } from '@metis/activities/storage';
 export type { CheckName, RecordedDocument, VerificationCheck } from '@metis/activities/documents';
 export type { JourneyStepResult, JourneyView, LoanPolicy, LoanReview, LoanReviewBrief, LoanView } from '@metis/workflows';

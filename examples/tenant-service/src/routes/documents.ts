@@ -1,12 +1,13 @@
 // Documents: upload one image to the tenant's prefix, read its record and a short-lived link.
 import type { FastifyInstance } from 'fastify';
+import { DOCUMENT_KINDS } from '@metis/sdk';
 import type { DocumentKind } from '@metis/sdk';
 import { requireRole } from '../credentials.ts';
 import { callerOf } from '../context.ts';
 import type { RouteContext } from '../context.ts';
 import { notFound, Problem } from '../problems.ts';
 import { anyObject, callerSecurity, problemResponses, uuidSchema } from '../schemas.ts';
-import { DOCUMENT_KIND_NAMES, readMultipart } from '../uploads.ts';
+import { readMultipart } from '../uploads.ts';
 
 const DOWNLOAD_SECONDS = 300;
 
@@ -28,8 +29,8 @@ export function documentRoutes(app: FastifyInstance, context: RouteContext): voi
       requireRole(caller, 'service', 'applicant');
       const { fields, files } = await readMultipart(request);
       const kind = fields['kind'];
-      if (kind === undefined || !(DOCUMENT_KIND_NAMES as readonly string[]).includes(kind)) {
-        throw new Problem(400, 'VALIDATION_FAILED', 'the form needs a kind', { fieldErrors: [{ field: 'kind', code: 'INVALID_KIND', message: `one of ${DOCUMENT_KIND_NAMES.join(', ')}` }] });
+      if (kind === undefined || !(DOCUMENT_KINDS as readonly string[]).includes(kind)) {
+        throw new Problem(400, 'VALIDATION_FAILED', 'the form needs a kind', { fieldErrors: [{ field: 'kind', code: 'INVALID_KIND', message: `one of ${DOCUMENT_KINDS.join(', ')}` }] });
       }
       const file = files[0];
       if (files.length !== 1 || !file || file.field !== 'file') throw new Problem(400, 'VALIDATION_FAILED', 'send exactly one file, in the part named file');

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isPlainObject } from '@metis/fsm';
 import type { JsonObject } from '@metis/fsm';
+import { documentKindForField } from '@metis/sdk';
 import type { StepDocument } from '@metis/sdk';
 import { requireRole, speaksFor } from '../credentials.ts';
 import type { Caller } from '../credentials.ts';
@@ -10,7 +11,7 @@ import { callerOf } from '../context.ts';
 import type { RouteContext } from '../context.ts';
 import { notFound, Problem } from '../problems.ts';
 import { anyObject, callerSecurity, idSchema, journeyTypeSchema, problemResponses } from '../schemas.ts';
-import { documentKindOfField, readMultipart } from '../uploads.ts';
+import { readMultipart } from '../uploads.ts';
 
 interface JourneyParams {
   readonly type: string;
@@ -102,7 +103,7 @@ async function readStep(request: FastifyRequest, documentFields: Set<string>, ca
         fieldErrors: [{ field: file.field, code: 'NOT_A_DOCUMENT_FIELD', message: 'no document field of this name' }],
       });
     }
-    documents[file.field] = { kind: documentKindOfField(file.field), body: file.body, contentType: file.contentType };
+    documents[file.field] = { kind: documentKindForField(file.field), body: file.body, contentType: file.contentType };
   }
   checkData(data as JsonObject, documentFields, new Set(Object.keys(documents)), caller);
   const { next, asOf } = fields;
@@ -111,7 +112,7 @@ async function readStep(request: FastifyRequest, documentFields: Set<string>, ca
 }
 
 /** Return today's date (UTC), the date of a step no service key dated. */
-export function today(): string {
+function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 

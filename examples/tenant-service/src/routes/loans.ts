@@ -1,7 +1,7 @@
 // Loans: apply, read, wait for the decision; reviews: an underwriter lists the loans waiting for
 // a manual decision, with their brief, and decides them.
 import type { FastifyInstance } from 'fastify';
-import { MetisError } from '@metis/sdk';
+import { DOCUMENT_KINDS, MetisError } from '@metis/sdk';
 import type { LoanApplication, LoanReview } from '@metis/sdk';
 import { requireRole } from '../credentials.ts';
 import { callerOf } from '../context.ts';
@@ -46,7 +46,7 @@ const applicationBody = {
         type: 'object',
         required: ['kind', 'documentId'],
         additionalProperties: false,
-        properties: { kind: { type: 'string', enum: ['pan', 'aadhar', 'bank-statements', 'photo', 'other'] }, documentId: { type: 'string', format: 'uuid' } },
+        properties: { kind: { type: 'string', enum: [...DOCUMENT_KINDS] }, documentId: { type: 'string', format: 'uuid' } },
       },
     },
   },

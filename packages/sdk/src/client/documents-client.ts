@@ -40,6 +40,15 @@ export interface TenantDocuments {
   downloadUrl(kind: DocumentKind, documentId: string, expiresInSeconds?: number): Promise<string>;
 }
 
+/** Return the folder a document field's file goes to under the tenant's prefix, from the field's name (`pan_image` → `pan`, `aadhar_image` → `aadhar`, `bank_statement` → `bank-statements`). */
+export function documentKindForField(field: string): DocumentKind {
+  if (field.startsWith('pan')) return 'pan';
+  if (field.startsWith('aadhar') || field.startsWith('aadhaar')) return 'aadhar';
+  if (field.startsWith('bank')) return 'bank-statements';
+  if (field.startsWith('photo') || field.startsWith('selfie')) return 'photo';
+  return 'other';
+}
+
 /** Create the documents API of one tenant. */
 export function tenantDocuments(client: Client, store: ObjectStore, db: Kysely<MetisDatabase>, tenantId: string, prefix: string | undefined, priority: TenantPriority): TenantDocuments {
   const objects = tenantObjects(store, tenantId);

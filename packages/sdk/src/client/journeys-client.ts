@@ -32,6 +32,16 @@ function assertStepOn(journey: Journey, snapshot: PersistedJourney, event: Journ
 /** The document id a step's pre-check gives a file not uploaded yet. */
 const PLACEHOLDER_DOCUMENT_ID = '00000000-0000-4000-8000-000000000000';
 
+/** The metadata a document field holds once its file is stored: the caller's, the id, the kind, the size and the type. */
+function documentMetadata(doc: StepDocument, documentId: string, bytes: number): JsonObject {
+  return { ...doc.metadata, document_id: documentId, kind: doc.kind, bytes, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
+}
+
+/** The SUBMIT event of a step. */
+function submitEvent(step: string, data: JsonObject, options: SubmitOptions): JourneyEventInput {
+  return { type: 'SUBMIT', state: step, data, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) };
+}
+
 /** A file to upload and reference from a document field of the step. */
 export interface StepDocument {
   /** Kind of document, which decides its folder under the tenant's prefix. */
@@ -172,10 +182,8 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       throw error;
     }
     const placeholders: JsonObject = {};
-    for (const [field, doc] of Object.entries(options.documents ?? {})) {
-      placeholders[field] = { ...doc.metadata, document_id: PLACEHOLDER_DOCUMENT_ID, kind: doc.kind, bytes: doc.body.byteLength, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
-    }
-    assertStepOn(journey, snapshot, { type: 'SUBMIT', state: step, data: { ...data, ...placeholders }, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) });
+    for (const [field, doc] of Object.entries(options.documents ?? {})) placeholders[field] = documentMetadata(doc, PLACEHOLDER_DOCUMENT_ID, doc.body.byteLength);
+    assertStepOn(journey, snapshot, submitEvent(step, { ...data, ...placeholders }, options));
   };
 
   return {
@@ -186,14 +194,14 @@ export function tenantJourneys(client: Client, tenantId: string, configs: Readon
       const uploaded: JsonObject = {};
       for (const [field, doc] of Object.entries(options.documents ?? {})) {
         const stored = await documents.upload({ kind: doc.kind, body: doc.body, ...(doc.contentType ? { contentType: doc.contentType } : {}) });
-        uploaded[field] = { ...doc.metadata, document_id: stored.documentId, kind: doc.kind, bytes: stored.sizeBytes, ...(doc.contentType ? { mime_type: doc.contentType } : {}) };
+        uploaded[field] = documentMetadata(doc, stored.documentId, stored.sizeBytes);
       }
       data = { ...data, ...uploaded };
       return update(
         applicantId,
         journeyType,
         {
-          event: { type: 'SUBMIT', state: step, data, ...(options.next ? { next: options.next } : {}), ...(options.asOf ? { asOf: options.asOf } : {}) },
+          event: submitEvent(step, data, options),
           actor: options.actor ?? `applicant:${applicantId}`,
         },
         true,
